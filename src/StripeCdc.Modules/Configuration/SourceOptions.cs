@@ -1,0 +1,53 @@
+using System.ComponentModel;
+
+namespace StripeCdc.Configuration;
+
+/// <summary>One source's settings as written in <c>StripeCdc:Sources:&lt;name&gt;</c> (SPEC §1).</summary>
+public sealed class SourceOptions
+{
+    public string? ApiKey { get; set; }
+    public List<string> SigningSecrets { get; set; } = [];
+    public int SignatureToleranceSeconds { get; set; } = 300;
+    public string? StripeApiKey { get; set; }
+    public string? StripeApiBase { get; set; }
+    public List<string> Resources { get; set; } = [];
+    public UnselectedResourceBehavior UnselectedResourceBehavior { get; set; } = UnselectedResourceBehavior.DefaultTopic;
+    public string DefaultTopic { get; set; } = "unknown";
+    public bool IncludeEventMetadata { get; set; } = true;
+    public List<string> FanOutFields { get; set; } = [];
+    public DeadLetterQueueOptions DeadLetterQueue { get; set; } = new();
+    public string TopicPrefix { get; set; } = "";
+    public RoutingMode Routing { get; set; } = RoutingMode.EventType;
+    public string? ApiVersion { get; set; }
+    public ThinEventMode ThinEvents { get; set; } = ThinEventMode.Reject;
+
+    internal static readonly string[] DefaultResources = ["customer", "payment_intent", "charge", "invoice"];
+}
+
+public sealed class DeadLetterQueueOptions
+{
+    public bool Enabled { get; set; } = true;
+    public string Topic { get; set; } = "stripe_dlq";
+}
+
+[TypeConverter(typeof(SettingEnumConverter<UnselectedResourceBehavior>))]
+public enum UnselectedResourceBehavior
+{
+    DefaultTopic,
+    Skip,
+    Fail,
+}
+
+[TypeConverter(typeof(SettingEnumConverter<RoutingMode>))]
+public enum RoutingMode
+{
+    EventType,
+    ObjectType,
+}
+
+[TypeConverter(typeof(SettingEnumConverter<ThinEventMode>))]
+public enum ThinEventMode
+{
+    Reject,
+    Hydrate,
+}

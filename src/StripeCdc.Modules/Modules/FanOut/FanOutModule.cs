@@ -1,0 +1,78 @@
+using StripeCdc.Events;
+using StripeCdc.Pipeline;
+using StripeCdc.Records;
+
+namespace StripeCdc.Modules.FanOut;
+
+/// <summary>
+/// Emits one child record per element of a configured nested list (SPEC §4), keyed by parent and
+/// element id, carrying <c>_ctx_event_id</c> and the parent's <c>__changeType</c> and <c>__op</c>.
+/// A list Stripe truncated is completed through <see cref="IFanOutCompleter"/> when one can; otherwise
+/// its children carry <c>_fanout_truncated: true</c>.
+/// </summary>
+internal sealed class FanOutModule(IFanOutCompleter? completer = null) : IRecordModule
+{
+    public string Name => "FanOut";
+
+    public int Order => ModuleOrder.FanOut;
+
+    public async ValueTask InvokeAsync(RecordContext context, RecordDelegate next)
+    {
+        var entries = context.Source.FanOut;
+        if (entries.Count > 0 && context.ParentRecord is not null)
+        {
+            var stripeEvent = context.Event;
+            foreach (var entry in entries)
+            {
+                if (entry.ParentObjectType == stripeEvent.ObjectType
+                    && NestedList.Find(stripeEvent.DataObject, entry.ListField) is { } list)
+                {
+                    await AddChildrenAsync(context, entry, list);
+                }
+            }
+        }
+
+        await next(context);
+    }
+
+    private async ValueTask AddChildrenAsync(RecordContext context, FanOutEntry entry, NestedList list)
+    {
+        var stripeEvent = context.Event;
+        var topic = context.Source.Topic(entry.ChildTopic);
+        var kind = context.ChangeKind;
+        var op = RecordHeaderNames.OpValue(kind.Op);
+
+        IReadOnlyList<ReadOnlyMemory<byte>>? remaining = null;
+        if (list.HasMore && completer is not null && stripeEvent.ObjectId is { } parentId)
+        {
+            var lastId = list.Elements.Count > 0 ? list.Elements[^1].Id : null;
+            remaining = await completer.FetchRemainingAsync(context.Source, entry, parentId, lastId, context.CancellationToken);
+        }
+
+        var truncated = list.HasMore && remaining is null;
+        foreach (var element in list.Elements)
+        {
+            Add(element.Json, element.Id);
+        }
+
+        foreach (var json in remaining ?? [])
+        {
+            Add(json, StripeEventParser.ReadObjectId(json));
+        }
+
+        void Add(ReadOnlyMemory<byte> json, string? itemId)
+        {
+            var child = new OutgoingRecord(topic, RecordKeys.ForChild(stripeEvent.ObjectId, itemId), json, RecordRole.Child);
+            var fields = child.Fields;
+            fields.WriteString("_ctx_event_id"u8, stripeEvent.Id);
+            fields.WriteString("__changeType"u8, kind.ChangeType);
+            if (truncated)
+            {
+                fields.WriteBoolean("_fanout_truncated"u8, true);
+            }
+
+            child.SetHeader(RecordHeaderNames.Op, op);
+            context.Records.Add(child);
+        }
+    }
+}

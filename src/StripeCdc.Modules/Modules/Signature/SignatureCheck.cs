@@ -1,0 +1,10 @@
+namespace StripeCdc.Modules.Signature;
+
+public enum SignatureCheck
+{
+    Valid,
+    MissingHeader,
+    NoTimestamp,
+    NoMatchingSignature,
+    OutsideTolerance,
+}

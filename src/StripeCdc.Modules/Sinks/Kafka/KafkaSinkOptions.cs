@@ -1,0 +1,15 @@
+namespace StripeCdc.Sinks.Kafka;
+
+/// <summary>
+/// The Kafka sink's settings: the bootstrap servers come from <c>ConnectionStrings:kafka</c> (Aspire's
+/// convention); any librdkafka producer property can be set under <c>StripeCdc:Kafka:Producer:Config</c>.
+/// </summary>
+public sealed class KafkaSinkOptions
+{
+    public const string ConnectionStringName = "kafka";
+    public const string SectionName = "StripeCdc:Kafka:Producer";
+
+    public string? BootstrapServers { get; set; }
+
+    public Dictionary<string, string> Config { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StripeCdc.Sinks.JsonLines;
+using StripeCdc.Sinks.Kafka;
+
+namespace StripeCdc.Sinks;
+
+public static class SinkServiceCollectionExtensions
+{
+    /// <summary>Registers the Kafka sink, reading <c>ConnectionStrings:kafka</c> and <c>StripeCdc:Kafka:Producer</c>.</summary>
+    public static IServiceCollection AddKafkaSink(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KafkaSinkOptions>()
+            .Configure(options =>
+            {
+                configuration.GetSection(KafkaSinkOptions.SectionName).Bind(options);
+                options.BootstrapServers = configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName) ?? options.BootstrapServers;
+            })
+            .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers), "ConnectionStrings:kafka must name the Kafka bootstrap servers (host:port[,host:port]).")
+            .ValidateOnStart();
+        services.RemoveAll<IRecordSink>();
+        services.AddSingleton<IRecordSink, KafkaRecordSink>();
+        return services;
+    }
+
+    /// <summary>Registers the JSON-lines sink: one file per topic in <c>StripeCdc:Sinks:JsonLines:Folder</c>.</summary>
+    public static IServiceCollection AddJsonLinesSink(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JsonLinesSinkOptions>().Bind(configuration.GetSection(JsonLinesSinkOptions.SectionName));
+        services.RemoveAll<IRecordSink>();
+        services.AddSingleton<IRecordSink, JsonLinesRecordSink>();
+        return services;
+    }
+}
