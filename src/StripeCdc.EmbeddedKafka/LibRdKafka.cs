@@ -17,6 +17,9 @@ internal static class LibRdKafka
 
     private static IntPtr Load()
     {
+        // Let Confluent.Kafka load its copy first (its explicit Library.Load(path) needs a libdl.so that
+        // Debian lacks); the candidates below follow its order, so dlopen hands back that same copy.
+        _ = Confluent.Kafka.Library.Version;
         var errors = new List<string>();
         foreach (var candidate in Candidates())
         {
@@ -27,11 +30,6 @@ internal static class LibRdKafka
 
             if (NativeLibrary.TryLoad(candidate, out var handle))
             {
-                if (!Confluent.Kafka.Library.IsLoaded)
-                {
-                    Confluent.Kafka.Library.Load(candidate);
-                }
-
                 NativeLibrary.SetDllImportResolver(typeof(LibRdKafka).Assembly, (name, _, _) => name == LibraryName ? handle : IntPtr.Zero);
                 return handle;
             }

@@ -1,0 +1,15 @@
+namespace StripeCdc.Ledger;
+
+/// <summary>
+/// Remembers which events have been committed (every record acknowledged by the sink), per source,
+/// so a duplicate delivery, a replay or a reconciliation run produces nothing twice. Shared by every
+/// service: a commit made by the ingest is visible to the snapshot worker and survives restarts.
+/// </summary>
+public interface IEventLedger
+{
+    /// <summary>True when the event was committed within the ledger's window.</summary>
+    ValueTask<bool> IsCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that every record of the event was acknowledged.</summary>
+    ValueTask MarkCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default);
+}
