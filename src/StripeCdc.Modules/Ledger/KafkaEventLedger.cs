@@ -26,6 +26,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     private readonly CancellationTokenSource _stop = new();
     private readonly Lazy<IProducer<byte[], byte[]>> _producer;
     private Thread? _tail;
+    private int _disposed;
 
     public KafkaEventLedger(
         IOptions<EventLedgerOptions> options,
@@ -105,6 +106,12 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     public void Dispose()
     {
+        // Registered under several service types, so the container may dispose it more than once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _tail?.Join(TimeSpan.FromSeconds(5));
         if (_producer.IsValueCreated)
