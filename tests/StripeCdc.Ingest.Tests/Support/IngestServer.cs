@@ -50,7 +50,16 @@ internal sealed class IngestServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(minimumLevel);
             builder.Logging.AddProvider(logs);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new IngestServer(app, logs);
     }
 
