@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StripeCdc.EmbeddedKafka;
+using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
 
@@ -14,6 +16,9 @@ internal static class IngestApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        var runtimeFlags = new RuntimeFlagsConfiguration();
+        ((IConfigurationBuilder)builder.Configuration).Add(runtimeFlags);
+        builder.Services.AddSingleton(runtimeFlags);
 
         var embedded = EmbeddedKafkaStartup.StartIfEnabled(builder.Configuration);
         if (embedded is not null)
@@ -39,6 +44,7 @@ internal static class IngestApplication
 
         app.MapDefaultEndpoints();
         app.MapStripeWebhooks();
+        app.MapAdminEndpoints();
         return app;
     }
 }
