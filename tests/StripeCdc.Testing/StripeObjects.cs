@@ -7,7 +7,7 @@ namespace StripeCdc.Testing;
 /// Stripe objects shaped like the API reference's (field names, nesting, list envelopes), written here
 /// with enough fields to reach realistic sizes: customer ≈ 1.7 KB, charge ≈ 5 KB, invoice ≈ 6 KB.
 /// </summary>
-public static class StripeObjects
+public static partial class StripeObjects
 {
     private const long BaseTime = 1_790_000_000;
 

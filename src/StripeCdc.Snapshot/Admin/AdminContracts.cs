@@ -1,0 +1,64 @@
+using StripeCdc.Snapshot.Progress;
+using StripeCdc.Snapshot.Reconciliation;
+
+namespace StripeCdc.Snapshot.Admin;
+
+/// <summary><c>POST /snapshots</c>: which source and resources (all that can be snapshotted when empty).</summary>
+internal sealed record SnapshotRequest(string? Source, IReadOnlyList<string>? Resources, bool Restart = false);
+
+/// <summary><c>POST /reconciliations</c>: the window (default: the last 24 hours) and whether to list only failed deliveries.</summary>
+internal sealed record ReconciliationRequest(string? Source, DateTimeOffset? From, DateTimeOffset? To, bool OnlyFailedDeliveries = false);
+
+internal sealed record ResourceProgressView(string Resource, string State, long Objects, long Pages, long ResumedFrom, double ObjectsPerSecond, double ElapsedSeconds, string? Error)
+{
+    public static ResourceProgressView From(ResourceProgress progress) => new(
+        progress.Resource,
+        progress.State.ToString(),
+        progress.Objects,
+        progress.Pages,
+        progress.ResumedFrom,
+        Math.Round(progress.ObjectsPerSecond, 1),
+        Math.Round(progress.Elapsed.TotalSeconds, 3),
+        progress.Error);
+}
+
+internal sealed record SnapshotView(string Id, string Source, string State, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, long Objects, IReadOnlyList<ResourceProgressView> Resources)
+{
+    public static SnapshotView From(SnapshotJob job) => new(
+        job.Id,
+        job.Source,
+        job.State.ToString(),
+        job.CreatedAt,
+        job.FinishedAt,
+        job.Objects,
+        [.. job.Resources.Select(ResourceProgressView.From)]);
+}
+
+internal sealed record ReconciliationView(
+    string Id,
+    string Source,
+    string State,
+    DateTimeOffset From,
+    DateTimeOffset? To,
+    bool OnlyFailedDeliveries,
+    long Listed,
+    long Delivered,
+    long AlreadyCommitted,
+    long DeadLettered,
+    long Skipped,
+    string? Error)
+{
+    public static ReconciliationView Of(ReconciliationJob job) => new(
+        job.Id,
+        job.Source,
+        job.State.ToString(),
+        job.From,
+        job.To,
+        job.OnlyFailedDeliveries,
+        job.Listed,
+        job.Delivered,
+        job.AlreadyCommitted,
+        job.DeadLettered,
+        job.Skipped,
+        job.Error);
+}

@@ -1,0 +1,44 @@
+using StripeCdc.Configuration;
+using StripeCdc.Snapshot.Hosting;
+
+namespace StripeCdc.Snapshot.Admin;
+
+/// <summary>
+/// The worker's admin API: <c>POST /snapshots</c>, <c>GET /snapshots</c>, <c>GET /snapshots/{id}</c>,
+/// <c>POST /reconciliations</c>, <c>GET /reconciliations/{id}</c>. Jobs run in the background; the GETs
+/// report their progress.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/snapshots", (SnapshotRequest? request, JobRegistry jobs) =>
+        {
+            var (job, error) = jobs.StartSnapshot(request?.Source ?? SourceCatalog.DefaultSourceName, request?.Resources, request?.Restart ?? false);
+            return job is null
+                ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
+                : Results.Accepted($"/snapshots/{job.Id}", SnapshotView.From(job));
+        });
+        app.MapGet("/snapshots", (JobRegistry jobs) => Results.Ok(jobs.Snapshots.Select(SnapshotView.From)));
+        app.MapGet("/snapshots/{id}", (string id, JobRegistry jobs) =>
+            jobs.FindSnapshot(id) is { } job ? Results.Ok(SnapshotView.From(job)) : Results.NotFound());
+
+        app.MapPost("/reconciliations", (ReconciliationRequest? request, JobRegistry jobs) =>
+        {
+            var (job, error) = jobs.StartReconciliation(
+                request?.Source ?? SourceCatalog.DefaultSourceName,
+                request?.From,
+                request?.To,
+                request?.OnlyFailedDeliveries ?? false);
+            return job is null
+                ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
+                : Results.Accepted($"/reconciliations/{job.Id}", ReconciliationView.Of(job));
+        });
+        app.MapGet("/reconciliations/{id}", (string id, JobRegistry jobs) =>
+            jobs.FindReconciliation(id) is { } job ? Results.Ok(ReconciliationView.Of(job)) : Results.NotFound());
+
+        app.MapGet("/health", () => Results.Ok("Healthy"));
+        app.MapGet("/alive", () => Results.Ok("Healthy"));
+        return app;
+    }
+}

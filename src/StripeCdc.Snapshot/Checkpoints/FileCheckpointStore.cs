@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace StripeCdc.Snapshot.Checkpoints;
+
+/// <summary>
+/// One JSON file per source and resource under <c>CheckpointFolder</c>
+/// (<c>&lt;folder&gt;/&lt;source&gt;/&lt;resource&gt;.json</c>), replaced atomically: written to a temporary
+/// file, flushed to disk, then renamed over the old one, so a kill leaves the old or the new cursor.
+/// </summary>
+internal sealed class FileCheckpointStore(IOptions<SnapshotOptions> options) : ICheckpointStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async ValueTask<ResourceCheckpoint?> LoadAsync(string source, string resource, CancellationToken cancellationToken)
+    {
+        var path = PathOf(source, resource);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<ResourceCheckpoint>(stream, Json, cancellationToken);
+    }
+
+    public async ValueTask SaveAsync(string source, ResourceCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var path = PathOf(source, checkpoint.Resource);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            await JsonSerializer.SerializeAsync(stream, checkpoint, Json, cancellationToken);
+            stream.Flush(flushToDisk: options.Value.FlushCheckpoints);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public IEnumerable<(string Source, ResourceCheckpoint Checkpoint)> LoadAll()
+    {
+        var root = options.Value.CheckpointFolder;
+        if (!Directory.Exists(root))
+        {
+            yield break;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+            {
+                var checkpoint = JsonSerializer.Deserialize<ResourceCheckpoint>(File.ReadAllBytes(file), Json);
+                if (checkpoint is not null)
+                {
+                    yield return (Path.GetFileName(folder), checkpoint);
+                }
+            }
+        }
+    }
+
+    private string PathOf(string source, string resource) =>
+        Path.Combine(options.Value.CheckpointFolder, source, resource + ".json");
+}

@@ -1,0 +1,43 @@
+using StripeCdc.Configuration;
+using StripeCdc.Modules.FanOut;
+using StripeCdc.Snapshot.StripeApi;
+
+namespace StripeCdc.Snapshot.FanOut;
+
+/// <summary>
+/// Completes a fan-out list that Stripe cut at 10 elements (SPEC §4) from its own list endpoint:
+/// invoice lines, a charge's refunds, a subscription's items, after the last embedded element.
+/// </summary>
+internal sealed class StripeFanOutCompleter(StripeApiClients clients) : IFanOutCompleter
+{
+    public async ValueTask<IReadOnlyList<ReadOnlyMemory<byte>>?> FetchRemainingAsync(
+        SourceSettings source,
+        FanOutEntry entry,
+        string parentId,
+        string? lastEmbeddedId,
+        CancellationToken cancellationToken)
+    {
+        if (!StripeApiClients.CanCall(source))
+        {
+            return null;
+        }
+
+        var (path, query) = ListOf(entry, parentId);
+        var api = clients.For(source);
+        var remaining = new List<ReadOnlyMemory<byte>>();
+        await foreach (var page in api.ListAllAsync(path, query, lastEmbeddedId, cancellationToken))
+        {
+            remaining.AddRange(page.Elements.Select(e => e.Json));
+        }
+
+        return remaining;
+    }
+
+    internal static (string Path, KeyValuePair<string, string>[] Query) ListOf(FanOutEntry entry, string parentId) => entry.Name switch
+    {
+        "invoice.lines" => ($"/v1/invoices/{Uri.EscapeDataString(parentId)}/lines", []),
+        "charge.refunds" => ("/v1/refunds", [new("charge", parentId)]),
+        "subscription.items" => ("/v1/subscription_items", [new("subscription", parentId)]),
+        _ => throw new NotSupportedException($"No Stripe list completes the fan-out field '{entry.Name}'."),
+    };
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using StripeCdc.Configuration;
+using StripeCdc.Snapshot.Checkpoints;
+using StripeCdc.Snapshot.Progress;
+using StripeCdc.Snapshot.Reconciliation;
+using StripeCdc.Snapshot.Snapshots;
+
+namespace StripeCdc.Snapshot.Hosting;
+
+/// <summary>
+/// The worker's snapshot and reconciliation jobs: started in the background, looked up by id. At most
+/// one snapshot per source runs at a time (two would race for the same checkpoints).
+/// </summary>
+internal sealed partial class JobRegistry(
+    SourceCatalog sources,
+    SnapshotRunner snapshots,
+    Reconciler reconciler,
+    ICheckpointStore checkpoints,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<JobRegistry> logger)
+{
+    private readonly ConcurrentDictionary<string, SnapshotJob> _snapshots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ReconciliationJob> _reconciliations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+
+    public IEnumerable<SnapshotJob> Snapshots => _snapshots.Values.OrderBy(j => j.CreatedAt);
+
+    public SnapshotJob? FindSnapshot(string id) => _snapshots.GetValueOrDefault(id);
+
+    public ReconciliationJob? FindReconciliation(string id) => _reconciliations.GetValueOrDefault(id);
+
+    /// <summary>Validates and starts a snapshot; returns null and an error when it cannot start.</summary>
+    public (SnapshotJob? Job, string? Error) StartSnapshot(string sourceName, IReadOnlyList<string>? resources, bool restart)
+    {
+        if (sources.Find(sourceName) is not { } source)
+        {
+            return (null, $"No source named '{sourceName}'.");
+        }
+
+        if (!StripeApi.StripeApiClients.CanCall(source))
+        {
+            return (null, $"Source '{sourceName}' has no StripeApiKey.");
+        }
+
+        var selected = resources is { Count: > 0 } ? resources : SnapshotServiceCollectionExtensions.DefaultResources(source);
+        if (selected.FirstOrDefault(r => SnapshotResource.Find(r) is null) is { } unknown)
+        {
+            return (null, $"'{unknown}' cannot be snapshotted; choose from {string.Join(", ", SnapshotResource.All.Select(r => r.Name))}.");
+        }
+
+        if (_snapshots.Values.Any(j => j.Source.Equals(source.Name, StringComparison.OrdinalIgnoreCase) && j.State is JobState.Pending or JobState.Running))
+        {
+            return (null, $"A snapshot of source '{source.Name}' is already running.");
+        }
+
+        var job = new SnapshotJob("snap_" + Guid.NewGuid().ToString("N")[..16], source.Name, [.. selected.Select(r => SnapshotResource.Find(r)!.Name)], restart, time);
+        _snapshots[job.Id] = job;
+        Track(job.Id, snapshots.RunAsync(job, lifetime.ApplicationStopping));
+        return (job, null);
+    }
+
+    public (ReconciliationJob? Job, string? Error) StartReconciliation(string sourceName, DateTimeOffset? from, DateTimeOffset? to, bool onlyFailedDeliveries)
+    {
+        if (sources.Find(sourceName) is not { } source)
+        {
+            return (null, $"No source named '{sourceName}'.");
+        }
+
+        if (from is { } start && to is { } end && start >= end)
+        {
+            return (null, "'from' must be before 'to'.");
+        }
+
+        var job = new ReconciliationJob(
+            "recon_" + Guid.NewGuid().ToString("N")[..16],
+            source.Name,
+            from ?? time.GetUtcNow().AddDays(-1),
+            to,
+            onlyFailedDeliveries);
+        _reconciliations[job.Id] = job;
+        Track(job.Id, reconciler.RunAsync(job, lifetime.ApplicationStopping));
+        return (job, null);
+    }
+
+    /// <summary>Starts again the snapshots a previous process left unfinished (found in the checkpoints).</summary>
+    public void ResumeUnfinished()
+    {
+        foreach (var group in checkpoints.LoadAll().Where(c => !c.Checkpoint.Completed).GroupBy(c => c.Source, StringComparer.OrdinalIgnoreCase))
+        {
+            var resources = group.Select(c => c.Checkpoint.Resource).ToList();
+            var (job, error) = StartSnapshot(group.Key, resources, restart: false);
+            if (job is not null)
+            {
+                LogResumed(group.Key, job.Id, string.Join(",", resources));
+            }
+            else
+            {
+                LogNotResumed(group.Key, error);
+            }
+        }
+    }
+
+    public Task WhenAllAsync() => Task.WhenAll(_running.Values);
+
+    private void Track(string id, Task task) => _running[id] = task;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': resuming unfinished snapshot as {JobId} ({Resources}).")]
+    private partial void LogResumed(string source, string jobId, string resources);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': an unfinished snapshot could not be resumed: {Error}")]
+    private partial void LogNotResumed(string source, string? error);
+}

@@ -1,0 +1,10 @@
+namespace StripeCdc.Snapshot.Progress;
+
+public enum JobState
+{
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StripeCdc.Configuration;
+using StripeCdc.Ledger;
+using StripeCdc.Pipeline;
+using StripeCdc.Snapshot.Progress;
+using StripeCdc.Snapshot.StripeApi;
+
+namespace StripeCdc.Snapshot.Reconciliation;
+
+/// <summary>
+/// Heals outages from the Events API (SPEC §6): lists <c>/v1/events</c> for the window (at most the 30
+/// days Stripe keeps, ending a lag behind now because the API is eventually consistent) and pushes every
+/// event the ledger has not seen committed through the pipeline, signature check skipped (the events come
+/// from the authenticated API). An event is marked committed once the pipeline produced it, so running
+/// twice, or after a restart, adds nothing.
+/// </summary>
+internal sealed partial class Reconciler(
+    SourceCatalog sources,
+    StripeApiClients clients,
+    RecordPipeline pipeline,
+    IServiceProvider services,
+    IOptions<SnapshotOptions> options,
+    TimeProvider time,
+    ILogger<Reconciler> logger)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    public async Task RunAsync(ReconciliationJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ledger = services.GetService<IEventLedger>()
+                ?? throw new InvalidOperationException("No IEventLedger is registered: reconciliation needs the durable event ledger to avoid duplicates.");
+            var source = sources.Get(job.Source);
+            var api = clients.For(source);
+            var now = time.GetUtcNow();
+            var latest = now - options.Value.ReconciliationLag;
+            var to = job.To is { } requested && requested < latest ? requested : latest;
+            var from = job.From < now - Retention ? now - Retention : job.From;
+            job.Start(from, to);
+            if (from >= to)
+            {
+                job.Finish(JobState.Completed);
+                return;
+            }
+
+            var query = new List<KeyValuePair<string, string>>
+            {
+                new("created[gte]", from.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+                new("created[lte]", to.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            };
+            if (job.OnlyFailedDeliveries)
+            {
+                query.Add(new("delivery_success", "false"));
+            }
+
+            await foreach (var page in api.ListAllAsync("/v1/events", query, null, cancellationToken))
+            {
+                foreach (var element in page.Elements)
+                {
+                    await ReconcileAsync(job, source, ledger, element, cancellationToken);
+                }
+            }
+
+            LogReconciled(job.Source, job.Listed, job.Delivered, job.AlreadyCommitted);
+            job.Finish(JobState.Completed);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            job.Finish(JobState.Cancelled);
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, job.Source);
+            job.Finish(JobState.Failed, ex.Message);
+        }
+    }
+
+    private async Task ReconcileAsync(
+        ReconciliationJob job,
+        SourceSettings source,
+        IEventLedger ledger,
+        StripeListElement element,
+        CancellationToken cancellationToken)
+    {
+        job.CountListed();
+        if (element.Id is not { } eventId)
+        {
+            return;
+        }
+
+        if (await ledger.IsCommittedAsync(source.Name, eventId, cancellationToken))
+        {
+            job.CountAlreadyCommitted();
+            return;
+        }
+
+        var context = new RecordContext(source, element.Json, signatureHeader: null, time.GetUtcNow())
+        {
+            SkipSignatureCheck = true,
+            CancellationToken = cancellationToken,
+        };
+        await pipeline.ProcessAsync(context);
+        switch (context.Outcome)
+        {
+            case PipelineOutcome.Produced:
+                await ledger.MarkCommittedAsync(source.Name, eventId, cancellationToken);
+                job.CountDelivered();
+                break;
+            case PipelineOutcome.DeadLettered:
+                job.CountDeadLettered();
+                break;
+            case PipelineOutcome.Skipped:
+                job.CountSkipped();
+                break;
+            default:
+                throw new InvalidOperationException(
+                    $"Event {eventId} could not be written ({context.Rejection?.Reason}: {context.Rejection?.Message}); the run stops so it is retried next time.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': reconciliation listed {Listed} events, delivered {Delivered}, {AlreadyCommitted} were already committed.")]
+    private partial void LogReconciled(string source, long listed, long delivered, long alreadyCommitted);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Source '{Source}': reconciliation failed.")]
+    private partial void LogFailed(Exception exception, string source);
+}

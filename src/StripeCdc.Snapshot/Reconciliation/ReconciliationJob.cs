@@ -1,0 +1,61 @@
+using StripeCdc.Snapshot.Progress;
+
+namespace StripeCdc.Snapshot.Reconciliation;
+
+/// <summary>A reconciliation run over a window of the Events API, with its counts.</summary>
+internal sealed class ReconciliationJob(string id, string source, DateTimeOffset from, DateTimeOffset? to, bool onlyFailedDeliveries)
+{
+    private long _listed;
+    private long _alreadyCommitted;
+    private long _delivered;
+    private long _deadLettered;
+    private long _skipped;
+
+    public string Id { get; } = id;
+
+    public string Source { get; } = source;
+
+    public DateTimeOffset From { get; private set; } = from;
+
+    /// <summary>The requested end; the effective end is at most now minus the reconciliation lag.</summary>
+    public DateTimeOffset? To { get; private set; } = to;
+
+    public bool OnlyFailedDeliveries { get; } = onlyFailedDeliveries;
+
+    public JobState State { get; private set; } = JobState.Pending;
+
+    public string? Error { get; private set; }
+
+    public long Listed => Interlocked.Read(ref _listed);
+
+    public long AlreadyCommitted => Interlocked.Read(ref _alreadyCommitted);
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    public void Start(DateTimeOffset from, DateTimeOffset to)
+    {
+        From = from;
+        To = to;
+        State = JobState.Running;
+    }
+
+    public void CountListed() => Interlocked.Increment(ref _listed);
+
+    public void CountAlreadyCommitted() => Interlocked.Increment(ref _alreadyCommitted);
+
+    public void CountDelivered() => Interlocked.Increment(ref _delivered);
+
+    public void CountDeadLettered() => Interlocked.Increment(ref _deadLettered);
+
+    public void CountSkipped() => Interlocked.Increment(ref _skipped);
+
+    public void Finish(JobState state, string? error = null)
+    {
+        Error = error;
+        State = state;
+    }
+}

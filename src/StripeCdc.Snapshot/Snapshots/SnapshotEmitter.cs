@@ -1,0 +1,59 @@
+using Stripe;
+using StripeCdc.Configuration;
+using StripeCdc.Pipeline;
+using StripeCdc.Snapshot.StripeApi;
+using StripeCdc.Telemetry;
+
+namespace StripeCdc.Snapshot.Snapshots;
+
+/// <summary>
+/// Pushes one page of snapshot objects through the record pipeline (all of them at once) and returns
+/// when every record is acknowledged. An object that could not be written anywhere (rejected without a
+/// DLQ record) fails the page, so its cursor is never committed past it.
+/// </summary>
+internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics metrics, TimeProvider time)
+{
+    public async Task EmitAsync(
+        SourceSettings source,
+        string runId,
+        string resource,
+        IReadOnlyList<StripeListElement> elements,
+        bool livemode,
+        CancellationToken cancellationToken)
+    {
+        var readAt = time.GetUtcNow();
+        var created = readAt.ToUnixTimeSeconds();
+        var contexts = new RecordContext[elements.Count];
+        var work = new Task[elements.Count];
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var element = elements[i];
+            var body = SnapshotEnvelope.Build(
+                SnapshotEnvelope.EventId(runId, resource, element.Id),
+                resource,
+                element.Json.Span,
+                created,
+                StripeConfiguration.ApiVersion,
+                livemode);
+            var context = new RecordContext(source, body, signatureHeader: null, readAt, RecordKind.Snapshot)
+            {
+                SkipSignatureCheck = true,
+                CancellationToken = cancellationToken,
+            };
+            contexts[i] = context;
+            work[i] = pipeline.ProcessAsync(context).AsTask();
+        }
+
+        await Task.WhenAll(work);
+        foreach (var context in contexts)
+        {
+            if (context.Outcome == PipelineOutcome.Rejected)
+            {
+                throw new InvalidOperationException(
+                    $"A {resource} snapshot record was rejected ({context.Rejection?.Reason}: {context.Rejection?.Message}) and could not be dead-lettered.");
+            }
+
+            metrics.SnapshotObjectRead(resource);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Logging;
+using StripeCdc.Configuration;
+using StripeCdc.Snapshot.Checkpoints;
+using StripeCdc.Snapshot.Progress;
+using StripeCdc.Snapshot.StripeApi;
+
+namespace StripeCdc.Snapshot.Snapshots;
+
+/// <summary>
+/// Carries out a snapshot job: every resource in parallel (within the source's request budget), each
+/// page emitted and acknowledged before its cursor is checkpointed, the next page fetched while the
+/// current one is emitted. A resource that fails is reported and does not stop the others; a resource
+/// with an unfinished checkpoint resumes from it, so a killed worker re-emits at most one page.
+/// </summary>
+internal sealed partial class SnapshotRunner(
+    SourceCatalog sources,
+    StripeApiClients clients,
+    ICheckpointStore checkpoints,
+    SnapshotEmitter emitter,
+    TimeProvider time,
+    ILogger<SnapshotRunner> logger)
+{
+    public async Task RunAsync(SnapshotJob job, CancellationToken cancellationToken)
+    {
+        job.Start();
+        var source = sources.Get(job.Source);
+        var api = clients.For(source);
+        await Task.WhenAll(job.Resources.Select(progress => RunResourceAsync(job, source, api, progress, cancellationToken)));
+        job.Finish(cancellationToken.IsCancellationRequested);
+    }
+
+    private async Task RunResourceAsync(
+        SnapshotJob job,
+        SourceSettings source,
+        StripeApiClient api,
+        ResourceProgress progress,
+        CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            var resource = SnapshotResource.Find(progress.Resource)
+                ?? throw new InvalidOperationException($"'{progress.Resource}' cannot be snapshotted (see SPEC §6).");
+            var stored = job.Restart ? null : await checkpoints.LoadAsync(source.Name, resource.Name, cancellationToken);
+            var checkpoint = stored is { Completed: false }
+                ? stored
+                : new ResourceCheckpoint(job.Id, resource.Name, null, 0, false, time.GetUtcNow());
+            if (stored is { Completed: false })
+            {
+                LogResuming(source.Name, resource.Name, stored.RunId, stored.Objects);
+            }
+
+            progress.Start(checkpoint.Objects);
+            if (resource.WalksCustomers)
+            {
+                await WalkCustomersAsync(source, api, resource, checkpoint, progress, cancellationToken);
+            }
+            else
+            {
+                await ReadListAsync(source, api, resource, resource.ListPath, checkpoint, progress, cancellationToken);
+            }
+
+            progress.Finish(JobState.Completed);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            progress.Finish(JobState.Cancelled);
+        }
+        catch (Exception ex)
+        {
+            LogResourceFailed(ex, source.Name, progress.Resource);
+            progress.Finish(JobState.Failed, ex.Message);
+        }
+    }
+
+    /// <summary>Reads one list to its end from the checkpoint's cursor; returns the checkpoint after the last page.</summary>
+    private async Task<ResourceCheckpoint> ReadListAsync(
+        SourceSettings source,
+        StripeApiClient api,
+        SnapshotResource resource,
+        string path,
+        ResourceCheckpoint checkpoint,
+        ResourceProgress progress,
+        CancellationToken cancellationToken,
+        bool completesResource = true)
+    {
+        using var prefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var next = api.ListAsync(path, resource.Query, checkpoint.Cursor, prefetch.Token);
+        try
+        {
+            while (true)
+            {
+                var page = await next;
+                var more = page.HasMore && page.LastId is not null;
+                if (more)
+                {
+                    next = api.ListAsync(path, resource.Query, page.LastId, prefetch.Token);
+                }
+
+                await emitter.EmitAsync(source, checkpoint.RunId, resource.Name, page.Elements, api.IsLive, cancellationToken);
+                progress.PageDone(page.Elements.Count);
+                checkpoint = checkpoint with
+                {
+                    Cursor = page.LastId ?? checkpoint.Cursor,
+                    Objects = checkpoint.Objects + page.Elements.Count,
+                    Completed = !more && completesResource,
+                    UpdatedAt = time.GetUtcNow(),
+                };
+                if (more || completesResource || page.Elements.Count > 0)
+                {
+                    await checkpoints.SaveAsync(source.Name, checkpoint, cancellationToken);
+                }
+
+                if (!more)
+                {
+                    return checkpoint;
+                }
+            }
+        }
+        finally
+        {
+            await prefetch.CancelAsync();
+            _ = next.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Payment methods: every customer's list, in customer order, resumable inside a customer.</summary>
+    private async Task WalkCustomersAsync(
+        SourceSettings source,
+        StripeApiClient api,
+        SnapshotResource resource,
+        ResourceCheckpoint checkpoint,
+        ResourceProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var previous = checkpoint.ParentCursor;
+        await foreach (var customers in api.ListAllAsync("/v1/customers", [], checkpoint.ParentCursor, cancellationToken))
+        {
+            foreach (var customer in customers.Elements)
+            {
+                if (customer.Id is not { } customerId)
+                {
+                    continue;
+                }
+
+                var inner = checkpoint with
+                {
+                    ParentCursor = previous,
+                    Parent = customerId,
+                    Cursor = checkpoint.Parent == customerId ? checkpoint.Cursor : null,
+                };
+                checkpoint = await ReadListAsync(source, api, resource, resource.PathFor(customerId), inner, progress, cancellationToken, completesResource: false);
+                checkpoint = checkpoint with { ParentCursor = customerId, Parent = null, Cursor = null };
+                previous = customerId;
+            }
+
+            // A customer page done: its customers need not be walked again after a restart.
+            await checkpoints.SaveAsync(source.Name, checkpoint with { UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        }
+
+        await checkpoints.SaveAsync(source.Name, checkpoint with { Completed = true, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': resuming the {Resource} snapshot of run {RunId} after {Objects} objects.")]
+    private partial void LogResuming(string source, string resource, string runId, long objects);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Source '{Source}': the {Resource} snapshot failed; the other resources go on.")]
+    private partial void LogResourceFailed(Exception exception, string source, string resource);
+}

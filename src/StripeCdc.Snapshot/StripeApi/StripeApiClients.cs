@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Stripe;
+using StripeCdc.Configuration;
+
+namespace StripeCdc.Snapshot.StripeApi;
+
+/// <summary>
+/// One <see cref="StripeApiClient"/> per source, made on first use. Each source is one Stripe account,
+/// so each gets one request budget, shared by everything in this process that calls that account.
+/// </summary>
+internal sealed class StripeApiClients(IOptions<SnapshotOptions> options, TimeProvider time) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<StripeApiClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentBag<HttpClient> _httpClients = [];
+
+    public static bool CanCall(SourceSettings source) => !string.IsNullOrWhiteSpace(source.Options.StripeApiKey);
+
+    public StripeApiClient For(SourceSettings source) =>
+        _clients.GetOrAdd(source.Name, _ => new Lazy<StripeApiClient>(() => Create(source))).Value;
+
+    public void Dispose()
+    {
+        foreach (var client in _httpClients)
+        {
+            client.Dispose();
+        }
+    }
+
+    private StripeApiClient Create(SourceSettings source)
+    {
+        var apiKey = source.Options.StripeApiKey;
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            throw new InvalidOperationException(
+                $"Source '{source.Name}' has no StripeApiKey (StripeCdc:Sources:{source.Name}:StripeApiKey); it cannot call the Stripe API.");
+        }
+
+        var settings = options.Value;
+        var budget = new RequestBudget(StripeKeyMode.DefaultRate(apiKey, settings), settings.Burst, time);
+        var sockets = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 64,
+        };
+        var handler = new RateLimitRetryHandler(options, time)
+        {
+            InnerHandler = new RequestBudgetHandler(budget) { InnerHandler = sockets },
+        };
+        var httpClient = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(80) };
+        _httpClients.Add(httpClient);
+
+        var clientOptions = new StripeClientOptions
+        {
+            ApiKey = apiKey,
+            HttpClient = new SystemNetHttpClient(httpClient, settings.StripeNetMaxRetries, appInfo: null, enableTelemetry: false),
+        };
+        if (!string.IsNullOrWhiteSpace(source.Options.StripeApiBase))
+        {
+            clientOptions.ApiBase = source.Options.StripeApiBase.TrimEnd('/');
+        }
+
+        return new StripeApiClient(source, new StripeClient(clientOptions), budget, settings, time);
+    }
+}

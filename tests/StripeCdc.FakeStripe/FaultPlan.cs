@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+
+namespace StripeCdc.FakeStripe;
+
+/// <summary>The failures and delays the fake injects; changeable while it runs.</summary>
+public sealed class FaultPlan
+{
+    private readonly ConcurrentQueue<FaultRule> _rules = new();
+
+    /// <summary>Added before every list page is answered (a slow Stripe).</summary>
+    public TimeSpan PageDelay { get; set; }
+
+    public FaultRule Add(FaultRule rule)
+    {
+        _rules.Enqueue(rule);
+        return rule;
+    }
+
+    /// <summary>The next matching requests answer 429 (rate limited).</summary>
+    public FaultRule RateLimit(int count, int every = 1, bool? shouldRetry = null, string? pathPrefix = null) =>
+        Add(new FaultRule(429, count, pathPrefix, every, shouldRetry));
+
+    /// <summary>The next matching requests answer 500.</summary>
+    public FaultRule ServerError(int count, int every = 1, string? pathPrefix = null) =>
+        Add(new FaultRule(500, count, pathPrefix, every));
+
+    public void Clear() => _rules.Clear();
+
+    internal FaultRule? Match(string path) => _rules.FirstOrDefault(r => r.TryApply(path));
+}

@@ -1,0 +1,4 @@
+namespace StripeCdc.FakeStripe;
+
+/// <summary>One request as the fake saw it: when it arrived and how it was answered.</summary>
+public sealed record LoggedRequest(DateTimeOffset At, string Method, string Path, string Query, int Status);

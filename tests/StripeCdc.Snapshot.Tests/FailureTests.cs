@@ -1,0 +1,62 @@
+using StripeCdc.FakeStripe;
+using StripeCdc.Snapshot.Progress;
+using StripeCdc.Snapshot.Tests.Support;
+
+namespace StripeCdc.Snapshot.Tests;
+
+[Collection(KafkaCollection.Name)]
+public sealed class FailureTests(KafkaFixture kafka)
+{
+    [Fact]
+    public async Task A_429_storm_and_5xx_bursts_give_the_same_records_within_the_budget()
+    {
+        const int rate = 40;
+        await using var stripe = await FakeStripeServer.StartAsync();
+        var customers = FakeStripeSeeder.Seed(stripe.Data, "customer", 1000);
+        var charges = FakeStripeSeeder.Seed(stripe.Data, "charge", 1000);
+        var storm = stripe.Faults.RateLimit(count: 12, every: 2);
+        var stormWithHeader = stripe.Faults.RateLimit(count: 6, every: 3, shouldRetry: true);
+        var burst = stripe.Faults.ServerError(count: 6);
+        using var harness = new SnapshotHarness(stripe, kafka, [("StripeCdc:Snapshot:RequestsPerSecond", rate.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
+        var job = await harness.SnapshotAsync("customer", "charge");
+
+        Assert.Equal(JobState.Completed, job.State);
+        Assert.Equal(0, storm.Remaining + stormWithHeader.Remaining + burst.Remaining);
+        var log = stripe.Log.Requests;
+        Assert.Equal(18, log.Count(r => r.Status == 429));
+        Assert.Equal(6, log.Count(r => r.Status == 500));
+        Assert.Equal(customers.Order(StringComparer.Ordinal), kafka.ReadAll(harness.Topic("customer")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
+        Assert.Equal(charges.Order(StringComparer.Ordinal), kafka.ReadAll(harness.Topic("charge")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
+
+        // The budget let through every request the fake saw (Stripe.net's own retries included), and no
+        // one-second window held more than the rate (plus one for timer granularity at the window edge).
+        Assert.Equal(log.Count, harness.Api.Budget.Granted);
+        Assert.InRange(stripe.Log.MaxInAnyWindow(TimeSpan.FromSeconds(1)), 1, rate + 1);
+    }
+
+    [Fact]
+    public async Task A_permanent_error_on_one_resource_is_reported_and_the_others_complete()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        var customers = FakeStripeSeeder.Seed(stripe.Data, "customer", 150);
+        FakeStripeSeeder.Seed(stripe.Data, "payout", 150);
+        FakeStripeSeeder.Seed(stripe.Data, "coupon", 150);
+        stripe.Faults.Add(new FaultRule(403, int.MaxValue, "/v1/payouts"));
+        stripe.Faults.RateLimit(int.MaxValue, shouldRetry: false, pathPrefix: "/v1/coupons");
+        using var harness = new SnapshotHarness(stripe, kafka);
+
+        var job = await harness.SnapshotAsync("customer", "payout", "coupon");
+
+        Assert.Equal(JobState.Failed, job.State);
+        var byName = job.Resources.ToDictionary(r => r.Resource);
+        Assert.Equal(JobState.Completed, byName["customer"].State);
+        Assert.Equal(JobState.Failed, byName["payout"].State);
+        Assert.Contains("403", byName["payout"].Error, StringComparison.Ordinal);
+        Assert.Equal(JobState.Failed, byName["coupon"].State);
+        Assert.Contains("429", byName["coupon"].Error, StringComparison.Ordinal);
+        Assert.Single(stripe.Log.Requests, r => r.Path == "/v1/coupons");
+        Assert.Equal(customers.Count, kafka.ReadAll(harness.Topic("customer")).Count);
+        Assert.DoesNotContain("sk_test", byName["payout"].Error, StringComparison.Ordinal);
+    }
+}
