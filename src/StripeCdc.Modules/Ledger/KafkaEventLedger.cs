@@ -94,6 +94,11 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return Task.CompletedTask;
+        }
+
         _stop.Cancel();
         if (_producer.IsValueCreated)
         {
