@@ -178,6 +178,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
             EnableAutoCommit = false,
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 100,
         })
             .SetLogHandler((_, _) => { })
             .Build();
@@ -242,7 +243,8 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
             BootstrapServers = _bootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
-            LingerMs = 1,
+            LingerMs = 5,
+            MessageTimeoutMs = 30_000,
             ClientId = "stripecdc-ledger",
         })
             .SetLogHandler((_, _) => { })
