@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using StripeCdc.Ingest.Tests.Support;
@@ -43,6 +44,38 @@ public sealed class TelemetryTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task Events_are_counted_by_source_and_outcome_with_their_latency()
+    {
+        var source = new TestSource();
+        await using var server = await IngestServer.StartAsync(kafka, source.Settings);
+        var measurements = new ConcurrentQueue<(string Instrument, string? Source, string? Outcome)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "StripeCdc")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, _, tags, _) => measurements.Enqueue((i.Name, Tag(tags, "stripecdc.source"), Tag(tags, "stripecdc.outcome"))));
+        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => measurements.Enqueue((i.Name, Tag(tags, "stripecdc.source"), Tag(tags, "stripecdc.outcome"))));
+        listener.Start();
+
+        using var produced = await server.Client.SendAsync(StripeEvents.Request(source, StripeEvents.CustomerCreated()));
+        using var rejected = await server.Client.SendAsync(StripeEvents.Request(source, "[]"));
+        using var unauthorized = await server.Client.SendAsync(StripeEvents.Request(source, "{}", apiKey: "wrong-key-123"));
+
+        Assert.Contains(("stripecdc.events", "default", "produced"), measurements);
+        Assert.Contains(("stripecdc.events", "default", "dead_lettered"), measurements);
+        Assert.Contains(("stripecdc.events", "default", "unauthorized"), measurements);
+        Assert.Contains(("stripecdc.event.duration", "default", "produced"), measurements);
+        Assert.Contains(measurements, m => m.Instrument == "stripecdc.records.produced");
+        Assert.Contains(measurements, m => m.Instrument == "stripecdc.dlq.records");
+    }
+
+    [Fact]
     public async Task Secrets_and_api_key_values_never_appear_in_logs_even_at_trace_level()
     {
         var source = new TestSource().Set("StripeCdc:Ingest:RequestLogging", "true");
@@ -83,5 +116,18 @@ public sealed class TelemetryTests(KafkaFixture kafka)
         {
             Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.Ordinal));
         }
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value as string;
+            }
+        }
+
+        return null;
     }
 }
