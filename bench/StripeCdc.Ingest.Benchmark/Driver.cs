@@ -38,7 +38,7 @@ internal static class Driver
         }
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(30) };
-        Console.WriteLine($"StripeCdc ingest benchmark: {Environment.ProcessorCount} cores, {options.Concurrency} clients, {options.Duration.TotalSeconds:0} s per phase after {options.Warmup.TotalSeconds:0} s warm-up");
+        Console.WriteLine($"StripeCdc ingest benchmark: {Environment.ProcessorCount} cores, {string.Join("/", options.Concurrency)} clients, {options.Duration.TotalSeconds:0} s per phase after {options.Warmup.TotalSeconds:0} s warm-up");
         Console.WriteLine($"events: customer.updated {EventSource.Sizes[0]} B, charge.refunded {EventSource.Sizes[1]} B (+2 refunds fanned out), invoice.paid {EventSource.Sizes[2]} B (+3 lines fanned out)");
 
         if (options.Only == "ingest")
@@ -61,13 +61,26 @@ internal static class Driver
     {
         await using var server = await ChildServer.StartAsync(mode, environment, client);
         var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret));
-        var max = await load.ClosedLoopAsync(options.Concurrency, options.Warmup, options.Duration);
-        var half = await load.FixedRateAsync(max.EventsPerSecond / 2, options.Duration);
-        var measurement = new Measurement(max, half, server.PeakRssBytes);
         Console.WriteLine();
         Console.WriteLine(label);
-        Print("  max rate ", max);
-        Print("  half rate", half);
+        LoadResult? max = null;
+        var warmup = options.Warmup;
+        foreach (var clients in options.Concurrency)
+        {
+            var result = await load.ClosedLoopAsync(clients, warmup, options.Duration);
+            Print($"  {clients,3} clients", result);
+            max = max is null || result.EventsPerSecond > max.EventsPerSecond ? result : max;
+            warmup = TimeSpan.FromSeconds(1);
+        }
+
+        var half = await load.FixedRateAsync(max!.EventsPerSecond / 2, options.Duration);
+        var measurement = new Measurement(max, half, server.PeakRssBytes);
+        Print("  half max ", half);
+        if (!load.FailedStatuses.IsEmpty)
+        {
+            Console.WriteLine("  non-2xx    " + string.Join(", ", load.FailedStatuses.Select(f => $"{f.Key}: {f.Value}")));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  peak RSS   {server.PeakRssBytes / 1048576.0:0} MB"));
         return measurement;
     }

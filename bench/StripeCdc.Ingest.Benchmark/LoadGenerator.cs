@@ -8,6 +8,9 @@ internal sealed class LoadGenerator(HttpClient client, string url, EventSource e
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
+    /// <summary>Non-2xx answers by status code, for the report.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<int, long> FailedStatuses { get; } = new();
+
     /// <summary>Max rate: <paramref name="concurrency"/> clients each sending the next event as soon as the last is answered.</summary>
     public async Task<LoadResult> ClosedLoopAsync(int concurrency, TimeSpan warmup, TimeSpan duration)
     {
@@ -91,6 +94,11 @@ internal sealed class LoadGenerator(HttpClient client, string url, EventSource e
         try
         {
             using var response = await client.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+            {
+                FailedStatuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+            }
+
             return response.IsSuccessStatusCode;
         }
         catch (HttpRequestException)
