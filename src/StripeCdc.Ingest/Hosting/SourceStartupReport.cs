@@ -1,15 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StripeCdc.Configuration;
 using StripeCdc.Ingest.Security;
+using StripeCdc.Ingest.Webhooks;
 
 namespace StripeCdc.Ingest.Hosting;
 
-/// <summary>Says at start-up what each source listens on, and warns loudly about unverified sources. Never logs a secret.</summary>
-internal sealed partial class SourceStartupReport(SourceCatalog sources, SourceApiKeys keys, ILogger<SourceStartupReport> logger) : IHostedService
+/// <summary>
+/// Builds the endpoint (pipeline, Kafka producer) at start-up so a bad producer setting stops the
+/// service instead of failing the first request; says what each source listens on, and warns loudly
+/// about unverified sources. Never logs a secret.
+/// </summary>
+internal sealed partial class SourceStartupReport(
+    IServiceProvider services,
+    SourceCatalog sources,
+    SourceApiKeys keys,
+    ILogger<SourceStartupReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _ = services.GetRequiredService<WebhookEndpoint>();
         foreach (var source in sources.All)
         {
             var route = source.Name.Equals(SourceCatalog.DefaultSourceName, StringComparison.OrdinalIgnoreCase)

@@ -31,6 +31,3 @@ internal static class WebhookResponses
         return response.Body.WriteAsync(body, 0, body.Length);
     }
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class WebhookJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

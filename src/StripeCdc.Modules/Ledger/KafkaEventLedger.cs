@@ -94,6 +94,11 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return Task.CompletedTask;
+        }
+
         _stop.Cancel();
         if (_producer.IsValueCreated)
         {
@@ -173,6 +178,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
             EnableAutoCommit = false,
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 100,
         })
             .SetLogHandler((_, _) => { })
             .Build();
@@ -237,7 +243,8 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
             BootstrapServers = _bootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
-            LingerMs = 1,
+            LingerMs = 5,
+            MessageTimeoutMs = 30_000,
             ClientId = "stripecdc-ledger",
         })
             .SetLogHandler((_, _) => { })

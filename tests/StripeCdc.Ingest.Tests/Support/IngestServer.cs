@@ -15,6 +15,8 @@ internal sealed class IngestServer : IAsyncDisposable
 {
     private static readonly string ContentRoot = Directory.CreateTempSubdirectory("stripecdc-ingest-root").FullName;
 
+    private int _disposed;
+
     private IngestServer(WebApplication app, MemoryLoggerProvider logs)
     {
         App = app;
@@ -67,6 +69,11 @@ internal sealed class IngestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();

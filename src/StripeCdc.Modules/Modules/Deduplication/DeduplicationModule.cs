@@ -39,13 +39,26 @@ internal sealed partial class DeduplicationModule(ILogger<DeduplicationModule> l
             return;
         }
 
+        // Not awaited: the records are acknowledged, so the event has succeeded whatever the ledger write
+        // does, and the answer need not wait another round trip. The ledger remembers the id in memory
+        // at once; the write only makes it visible to other processes and restarts.
+        var marking = ledger.MarkCommittedAsync(source, eventId, CancellationToken.None);
+        if (marking.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        _ = ObserveAsync(marking, source);
+    }
+
+    private async Task ObserveAsync(ValueTask marking, string source)
+    {
         try
         {
-            await ledger.MarkCommittedAsync(source, eventId, context.CancellationToken);
+            await marking;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The records are acknowledged: the event succeeded. Only another process may see it late.
             LogMarkFailed(source, ex.GetType().Name);
         }
     }

@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace StripeCdc.Ingest.Benchmark;
+
+/// <summary>
+/// Command line: <c>--duration 10 --warmup 10 --concurrency 64 [--only ingest]</c>. The max rate is the
+/// best closed-loop rate over the listed client counts (a server that batches needs more clients to fill).
+/// </summary>
+internal sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int[] Concurrency, string? Only)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        static int[] Concurrency(string list) => [.. list.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
+
+        int Get(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new BenchmarkOptions(TimeSpan.FromSeconds(Get("duration", 10)), TimeSpan.FromSeconds(Get("warmup", 10)), Concurrency(values.GetValueOrDefault("concurrency") ?? "64"), values.GetValueOrDefault("only"));
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using StripeCdc.EmbeddedKafka;
+using StripeCdc.Ingest.Hosting;
+
+namespace StripeCdc.Ingest.Benchmark;
+
+/// <summary>
+/// Runs both servers against the same load in one run: (a) bare Kestrel reading the body, (b) the
+/// ingest (signature, routing, metadata, fan-out, dedupe ledger, acks=all to an embedded 3-broker
+/// cluster living in this process). For each: max rate with N closed-loop clients, then latency at
+/// half that rate, and the server process's peak RSS.
+/// </summary>
+internal static class Driver
+{
+    private const string Secret = "whsec_benchmark_5fX2kP9qL3mN7rT1";
+    private const string ApiKey = "benchmark-api-key-0123456789";
+
+    public static async Task<int> RunAsync(BenchmarkOptions options)
+    {
+        using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 3);
+        var ingestEnvironment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__kafka"] = cluster.BootstrapServers,
+            ["StripeCdc__Sources__default__ApiKey"] = ApiKey,
+            ["StripeCdc__Sources__default__SigningSecrets"] = Secret,
+            ["StripeCdc__Sources__default__FanOutFields"] = "invoice.lines,charge.refunds",
+            ["StripeCdc__Ingest__ApiKeyFolder"] = Path.Combine(Path.GetTempPath(), "stripecdc-bench-keys"),
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(ingestEnvironment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value))
+            .Build();
+        foreach (var topic in EmbeddedKafkaStartup.Topics(configuration))
+        {
+            cluster.CreateTopic(topic);
+        }
+
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(30) };
+        Console.WriteLine($"StripeCdc ingest benchmark: {Environment.ProcessorCount} cores, {string.Join("/", options.Concurrency)} clients, {options.Duration.TotalSeconds:0} s per phase after {options.Warmup.TotalSeconds:0} s warm-up");
+        Console.WriteLine($"events: customer.updated {EventSource.Sizes[0]} B, charge.refunded {EventSource.Sizes[1]} B (+2 refunds fanned out), invoice.paid {EventSource.Sizes[2]} B (+3 lines fanned out)");
+
+        if (options.Only == "ingest")
+        {
+            await MeasureAsync("(b) ingest", ServerMode.Ingest, ingestEnvironment, $"/webhooks/stripe?api_key={ApiKey}", client, options);
+            return 0;
+        }
+
+        var bare = await MeasureAsync("(a) bare Kestrel", ServerMode.Bare, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, "/webhooks/stripe", client, options);
+        var ingest = await MeasureAsync("(b) ingest", ServerMode.Ingest, ingestEnvironment, $"/webhooks/stripe?api_key={ApiKey}", client, options);
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio b/a (max events/s): {ingest.Max.EventsPerSecond / bare.Max.EventsPerSecond:0.00}   (target ≥ 0.5)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest p99 at half max rate: {ingest.Half.P99Ms:0.0} ms   (target ≤ 25 ms)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest peak RSS: {ingest.PeakRssBytes / 1048576.0:0} MB   (target ≤ 300 MB)"));
+        return 0;
+    }
+
+    private static async Task<Measurement> MeasureAsync(string label, string mode, Dictionary<string, string> environment, string path, HttpClient client, BenchmarkOptions options)
+    {
+        await using var server = await ChildServer.StartAsync(mode, environment, client);
+        var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret));
+        Console.WriteLine();
+        Console.WriteLine(label);
+        LoadResult? max = null;
+        var warmup = options.Warmup;
+        foreach (var clients in options.Concurrency)
+        {
+            var result = await load.ClosedLoopAsync(clients, warmup, options.Duration);
+            Print($"  {clients,3} clients", result);
+            max = max is null || result.EventsPerSecond > max.EventsPerSecond ? result : max;
+            warmup = TimeSpan.FromSeconds(1);
+        }
+
+        var half = await load.FixedRateAsync(max!.EventsPerSecond / 2, options.Duration);
+        var measurement = new Measurement(max, half, server.PeakRssBytes);
+        Print("  half max ", half);
+        if (!load.FailedStatuses.IsEmpty)
+        {
+            Console.WriteLine("  non-2xx    " + string.Join(", ", load.FailedStatuses.Select(f => $"{f.Key}: {f.Value}")));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  peak RSS   {server.PeakRssBytes / 1048576.0:0} MB"));
+        return measurement;
+    }
+
+    private static void Print(string label, LoadResult result) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}  {result.EventsPerSecond,8:0} events/s   p50 {result.P50Ms,6:0.00} ms   p99 {result.P99Ms,6:0.00} ms   2xx {result.Succeeded}   failed {result.Failed}"));
+
+    private sealed record Measurement(LoadResult Max, LoadResult Half, long PeakRssBytes);
+}

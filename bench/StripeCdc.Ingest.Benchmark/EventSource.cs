@@ -1,0 +1,29 @@
+using System.Text;
+using StripeCdc.Testing;
+
+namespace StripeCdc.Ingest.Benchmark;
+
+/// <summary>Realistic signed events, each with a fresh event id (the ledger would drop repeats): customer, charge and invoice in turn.</summary>
+internal sealed class EventSource(string secret)
+{
+    private const string IdPlaceholder = "evt_XXXXXXXXXXXXXXXXXXXXXXXX";
+
+    private static readonly string[] Templates =
+    [
+        StripeObjects.Event("customer.updated", StripeObjects.Customer(), IdPlaceholder, previousAttributes: "{\"email\":\"old@example.com\"}"),
+        StripeObjects.Event("charge.refunded", StripeObjects.Charge(refunds: 2), IdPlaceholder),
+        StripeObjects.Event("invoice.paid", StripeObjects.Invoice(lines: 3), IdPlaceholder),
+    ];
+
+    private long _next;
+
+    public static IReadOnlyList<int> Sizes => [.. Templates.Select(t => Encoding.UTF8.GetByteCount(t))];
+
+    public (byte[] Body, string Signature) Next()
+    {
+        var n = Interlocked.Increment(ref _next);
+        var id = "evt_" + n.ToString("D24", System.Globalization.CultureInfo.InvariantCulture);
+        var body = Encoding.UTF8.GetBytes(Templates[n % Templates.Length].Replace(IdPlaceholder, id, StringComparison.Ordinal));
+        return (body, StripeSignatures.Header(body, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    }
+}

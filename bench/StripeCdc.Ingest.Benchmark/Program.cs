@@ -1,0 +1,8 @@
+using StripeCdc.Ingest.Benchmark;
+
+return args.FirstOrDefault() switch
+{
+    ServerMode.Bare => await ServerMode.RunBareAsync(args[1..]),
+    ServerMode.Ingest => await ServerMode.RunIngestAsync(args[1..]),
+    _ => await Driver.RunAsync(BenchmarkOptions.Parse(args)),
+};

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using StripeCdc.Ingest.Hosting;
+
+namespace StripeCdc.Ingest.Tests.Support;
+
+/// <summary>The built ingest started as its own process (<c>dotnet StripeCdc.Ingest.dll</c>), configured through the environment like an AppHost would.</summary>
+internal sealed class ChildIngest : IDisposable
+{
+    private ChildIngest(Process process, Uri address)
+    {
+        Process = process;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Process Process { get; }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<ChildIngest> StartAsync(KafkaFixture kafka, Dictionary<string, string?> settings)
+    {
+        var configuration = new Dictionary<string, string?>(settings) { ["ConnectionStrings:kafka"] = kafka.BootstrapServers };
+        foreach (var topic in EmbeddedKafkaStartup.Topics(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build()))
+        {
+            kafka.Cluster.CreateTopic(topic);
+        }
+
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { IngestDll(), "--urls", address.ToString(), "--contentRoot", Directory.CreateTempSubdirectory("stripecdc-child").FullName },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in configuration)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var child = new ChildIngest(process, address);
+        var up = await Eventually.HoldsAsync(
+            async () =>
+            {
+                try
+                {
+                    using var alive = await child.Client.GetAsync("/alive");
+                    return alive.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return !process.HasExited && false;
+                }
+            },
+            TimeSpan.FromSeconds(30));
+        if (!up)
+        {
+            child.Dispose();
+            throw new InvalidOperationException("The child ingest did not come up.");
+        }
+
+        return child;
+    }
+
+    /// <summary>Asks for a graceful shutdown, as a container runtime or systemd does.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("/bin/sh", ["-c", $"kill -TERM {Process.Id}"]);
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit();
+        }
+
+        Process.Dispose();
+    }
+
+    /// <summary>The ingest built beside this test project (same configuration).</summary>
+    private static string IngestDll()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "StripeCdc.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root!.FullName, "src", "StripeCdc.Ingest", "bin", configuration, framework, "StripeCdc.Ingest.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first: the ingest is not built.", dll);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
