@@ -9,8 +9,8 @@ public sealed class RequestBudgetTests
     [Fact]
     public async Task The_budget_spaces_requests_at_its_rate()
     {
-        var budget = new RequestBudget(100, burst: 1, TimeProvider.System);
         var clock = Stopwatch.StartNew();
+        var budget = new RequestBudget(100, burst: 1, TimeProvider.System);
 
         var passed = await Task.WhenAll(Enumerable.Range(0, 51).Select(async _ =>
         {
@@ -23,7 +23,8 @@ public sealed class RequestBudgetTests
         var sorted = passed.Order().ToArray();
         for (var k = 0; k < sorted.Length; k++)
         {
-            Assert.True(sorted[k] >= (k * 0.01) - 0.002, $"request {k} passed at {sorted[k]:F3} s, before its slot");
+            // Timers may fire a hair early; the tolerance allows a few milliseconds, not a whole slot.
+            Assert.True(sorted[k] >= (k * 0.01) - 0.005, $"request {k} passed at {sorted[k]:F3} s, before its slot");
         }
     }
 
