@@ -30,9 +30,9 @@ public sealed class FailureTests(KafkaFixture kafka)
         Assert.Equal(charges.Order(StringComparer.Ordinal), kafka.ReadAll(harness.Topic("charge")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
 
         // The budget let through every request the fake saw (Stripe.net's own retries included), and no
-        // one-second window held more than the rate (plus one for timer granularity at the window edge).
+        // one-second window at the fake held more than the rate.
         Assert.Equal(log.Count, harness.Api.Budget.Granted);
-        Assert.InRange(stripe.Log.MaxInAnyWindow(TimeSpan.FromSeconds(1)), 1, rate + 1);
+        Assert.InRange(stripe.Log.MaxInAnyWindow(TimeSpan.FromSeconds(1)), 1, rate);
     }
 
     [Fact]
