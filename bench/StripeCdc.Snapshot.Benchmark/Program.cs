@@ -14,6 +14,13 @@ using StripeCdc.Snapshot.StripeApi;
 // against the fake Stripe API and the embedded Kafka, all in this process.
 //   1. throughput: objects/s with no rate limit (target ≥ 20,000/s);
 //   2. budget use: achieved request rate under a 25 req/s budget (target ≥ 95 %).
+//   `serve` instead starts only the fake Stripe (seeded) and the embedded Kafka, and waits, for trying
+//   the CLI or the worker by hand.
+if (args.Length > 0 && args[0] == "serve")
+{
+    return await ServeAsync(ReadInt("--objects", 500));
+}
+
 var objects = ReadInt("--objects", 25_000);
 var budgetSeconds = ReadInt("--budget-seconds", 20);
 string[] throughputResources = ["customer", "charge", "payment_intent", "invoice", "product", "price"];
@@ -81,6 +88,32 @@ async Task<(SnapshotJob Job, TimeSpan Elapsed)> RunAsync(string prefix, double r
     }
 
     return (job, clock.Elapsed);
+}
+
+static async Task<int> ServeAsync(int objects)
+{
+    using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1);
+    await using var fake = await FakeStripeServer.StartAsync();
+    FakeStripeSeeder.Seed(fake.Data, "customer", objects);
+    foreach (var resource in FakeStripeSeeder.ListPaths.Keys.Where(r => r != "customer"))
+    {
+        FakeStripeSeeder.Seed(fake.Data, resource, objects);
+    }
+
+    FakeStripeSeeder.Seed(fake.Data, "payment_method", objects);
+    fake.Faults.PageDelay = TimeSpan.FromMilliseconds(50);
+    Console.WriteLine($"export ConnectionStrings__kafka={cluster.BootstrapServers}");
+    Console.WriteLine($"export StripeCdc__Sources__default__StripeApiBase={fake.ApiBase}");
+    Console.WriteLine("export StripeCdc__Sources__default__StripeApiKey=sk_test_local");
+    Console.WriteLine($"Fake Stripe with {objects} objects per resource; press Ctrl+C to stop.");
+    var stop = new TaskCompletionSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.TrySetResult();
+    };
+    await stop.Task;
+    return 0;
 }
 
 int ReadInt(string name, int fallback)
