@@ -105,15 +105,19 @@ static async Task<int> ServeAsync(int objects)
     Console.WriteLine($"export ConnectionStrings__kafka={cluster.BootstrapServers}");
     Console.WriteLine($"export StripeCdc__Sources__default__StripeApiBase={fake.ApiBase}");
     Console.WriteLine("export StripeCdc__Sources__default__StripeApiKey=sk_test_local");
-    Console.WriteLine($"Fake Stripe with {objects} objects per resource; press Ctrl+C to stop.");
+    Console.WriteLine($"Fake Stripe with {objects} objects per resource; stop with Ctrl+C or SIGTERM.");
     var stop = new TaskCompletionSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        stop.TrySetResult();
-    };
+    using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+    using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
     await stop.Task;
+    Console.WriteLine("stopping");
     return 0;
+
+    void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+    {
+        context.Cancel = true;
+        stop.TrySetResult();
+    }
 }
 
 int ReadInt(string name, int fallback)
