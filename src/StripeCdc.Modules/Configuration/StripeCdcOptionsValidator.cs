@@ -50,6 +50,20 @@ internal sealed class StripeCdcOptionsValidator : IValidateOptions<StripeCdcOpti
                 failures.Add($"{prefix}:TopicPrefix '{source.TopicPrefix}' cannot be part of a Kafka topic name.");
             }
 
+            // Values are never echoed: these settings hold secrets.
+            for (var i = 0; i < source.SigningSecrets.Count; i++)
+            {
+                if (!source.SigningSecrets[i].StartsWith("whsec_", StringComparison.Ordinal))
+                {
+                    failures.Add($"{prefix}:SigningSecrets: entry {i} is not a webhook signing secret (they start with 'whsec_').");
+                }
+            }
+
+            if (source.ApiKey is { Length: > 0 } apiKey && (apiKey.Length < 8 || apiKey.Any(char.IsWhiteSpace)))
+            {
+                failures.Add($"{prefix}:ApiKey must be at least 8 characters without spaces (or empty to have one generated).");
+            }
+
             if (source.StripeApiBase is { Length: > 0 } apiBase && !Uri.TryCreate(apiBase, UriKind.Absolute, out _))
             {
                 failures.Add($"{prefix}:StripeApiBase must be an absolute URL.");

@@ -14,6 +14,9 @@ public static class ModuleOrder
 
     public const int ThinEventGuard = 300;
 
+    /// <summary>Drops events already committed (duplicate delivery, replay, reconciliation) before any record is built.</summary>
+    public const int Deduplication = 350;
+
     /// <summary>Creates the event's record: topic and key.</summary>
     public const int Routing = 400;
 

@@ -33,6 +33,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddLogging();
+        services.TryAddSingleton<PipelineStatistics>();
         services.TryAddSingleton<StripeCdcMetrics>();
         services.TryAddSingleton<SourceCatalog>();
         services.AddFeatureManagement();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StripeCdc.Replay;
 using StripeCdc.Sinks.JsonLines;
 using StripeCdc.Sinks.Kafka;
 
@@ -21,6 +22,7 @@ public static class SinkServiceCollectionExtensions
             .ValidateOnStart();
         services.RemoveAll<IRecordSink>();
         services.AddSingleton<IRecordSink, KafkaRecordSink>();
+        services.TryAddSingleton<DeadLetterReplayer>();
         return services;
     }
 

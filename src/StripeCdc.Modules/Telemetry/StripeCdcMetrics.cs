@@ -13,9 +13,11 @@ public sealed class StripeCdcMetrics
     private readonly Counter<long> _snapshotObjects;
     private readonly Counter<long> _apiVersionMismatches;
     private readonly Histogram<double> _eventDuration;
+    private readonly PipelineStatistics? _statistics;
 
-    public StripeCdcMetrics(IMeterFactory meterFactory)
+    public StripeCdcMetrics(IMeterFactory meterFactory, PipelineStatistics? statistics = null)
     {
+        _statistics = statistics;
         var meter = meterFactory.Create(StripeCdcTelemetry.MeterName);
         _events = meter.CreateCounter<long>("stripecdc.events", "{event}", "Events received, by source and outcome.");
         _recordsProduced = meter.CreateCounter<long>("stripecdc.records.produced", "{record}", "Records acknowledged by the sink, by topic.");
@@ -30,12 +32,21 @@ public sealed class StripeCdcMetrics
     {
         var tags = new TagList { { "stripecdc.source", source }, { "stripecdc.outcome", outcome } };
         _events.Add(1, tags);
+        _statistics?.EventHandled(outcome);
         _eventDuration.Record(duration.TotalSeconds, tags);
     }
 
-    public void RecordProduced(string topic) => _recordsProduced.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+    public void RecordProduced(string topic)
+    {
+        _recordsProduced.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+        _statistics?.RecordProduced(topic);
+    }
 
-    public void DeadLettered(string reason) => _deadLetters.Add(1, new KeyValuePair<string, object?>("stripecdc.dlq.reason", reason));
+    public void DeadLettered(string reason)
+    {
+        _deadLetters.Add(1, new KeyValuePair<string, object?>("stripecdc.dlq.reason", reason));
+        _statistics?.DeadLettered(reason);
+    }
 
     public void Skipped(string source) => _skipped.Add(1, new KeyValuePair<string, object?>("stripecdc.source", source));
 

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using StripeCdc.Configuration;
+using StripeCdc.Pipeline;
+using StripeCdc.Replay;
+using StripeCdc.Telemetry;
+
+namespace StripeCdc.Ingest.Admin;
+
+/// <summary>
+/// Operations for the dashboard and operators: the pipeline (modules, flags, counters), switching a
+/// module at run time and replaying the DLQ. All behind <see cref="AdminTokenFilter"/>.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminTokenFilter>();
+
+        admin.MapGet("/pipeline", (RecordPipeline pipeline, PipelineStatistics statistics) =>
+            new PipelineView(pipeline.Modules, statistics.Snapshot()));
+
+        admin.MapPut("/pipeline/modules/{name}", async (string name, ModuleSwitch request, RecordPipeline pipeline, RuntimeFlagsConfiguration flags) =>
+        {
+            var module = pipeline.Modules.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (module is null)
+            {
+                return Results.Problem($"No module named '{name}'.", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            flags.SetFlag(module.Name, request.Enabled);
+            await pipeline.RefreshAsync();
+            return Results.Ok(pipeline.Modules.First(m => m.Name == module.Name));
+        });
+
+        admin.MapPost("/dlq/replay", async (ReplayRequest request, DeadLetterReplayer replayer, SourceCatalog sources, CancellationToken cancellationToken) =>
+        {
+            var source = request.Source
+                ?? sources.All.FirstOrDefault(s => s.DeadLetterTopic == request.Topic)?.Name
+                ?? SourceCatalog.DefaultSourceName;
+            if (sources.Find(source) is null)
+            {
+                return Results.Problem($"No source named '{source}'.", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            return Results.Ok(await replayer.ReplayAsync(source, request.SkipSignatureCheck, cancellationToken));
+        });
+
+        return endpoints;
+    }
+
+    private sealed record PipelineView(IReadOnlyList<ModuleDescription> Modules, PipelineStatisticsSnapshot Stats);
+
+    private sealed record ModuleSwitch(bool Enabled);
+
+    private sealed record ReplayRequest(string? Source, string? Topic, bool SkipSignatureCheck);
+}

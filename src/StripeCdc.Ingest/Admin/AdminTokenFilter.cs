@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+
+namespace StripeCdc.Ingest.Admin;
+
+/// <summary>
+/// Admin operations need <c>X-StripeCdc-Admin-Token</c> equal to <c>StripeCdc:Admin:Token</c>; without a
+/// configured token they are refused altogether, so the public webhook port never exposes them.
+/// </summary>
+internal sealed class AdminTokenFilter(IConfiguration configuration) : IEndpointFilter
+{
+    public const string Header = "X-StripeCdc-Admin-Token";
+    public const string ConfigurationKey = "StripeCdc:Admin:Token";
+
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var expected = configuration[ConfigurationKey];
+        var offered = context.HttpContext.Request.Headers[Header].ToString();
+        if (string.IsNullOrEmpty(expected)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(offered), Encoding.UTF8.GetBytes(expected)))
+        {
+            return ValueTask.FromResult<object?>(Results.Unauthorized());
+        }
+
+        return next(context);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StripeCdc.EmbeddedKafka;
+using StripeCdc.Ingest.Admin;
+using StripeCdc.Ingest.Webhooks;
+using StripeCdc.ServiceDefaults;
+
+namespace StripeCdc.Ingest.Hosting;
+
+/// <summary>Builds the ingest service; <c>configure</c> lets tests and the benchmark add settings and loggers.</summary>
+internal static class IngestApplication
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var runtimeFlags = new RuntimeFlagsConfiguration();
+        ((IConfigurationBuilder)builder.Configuration).Add(runtimeFlags);
+        builder.Services.AddSingleton(runtimeFlags);
+
+        var embedded = EmbeddedKafkaStartup.StartIfEnabled(builder.Configuration);
+        if (embedded is not null)
+        {
+            // Made by a factory so the container disposes it, after the clients created later.
+            builder.Services.AddSingleton(_ => embedded);
+        }
+
+        builder.AddServiceDefaults();
+        builder.AddKafkaHealthCheck();
+        builder.Services.AddStripeCdcIngest(builder.Configuration);
+
+        var app = builder.Build();
+        if (embedded is not null)
+        {
+            _ = app.Services.GetRequiredService<EmbeddedKafkaCluster>();
+        }
+
+        if (app.Services.GetRequiredService<IOptions<IngestOptions>>().Value.RequestLogging)
+        {
+            app.UseHttpLogging();
+        }
+
+        app.MapDefaultEndpoints();
+        app.MapStripeWebhooks();
+        app.MapAdminEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,4 @@
+using StripeCdc.Ingest.Hosting;
+
+var app = IngestApplication.Build(args);
+await app.RunAsync();

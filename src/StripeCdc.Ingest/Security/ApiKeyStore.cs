@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+
+namespace StripeCdc.Ingest.Security;
+
+/// <summary>
+/// Keeps generated API keys in files (<c>&lt;folder&gt;/&lt;source&gt;.key</c>, mode 0600) outside the
+/// repository, so a generated key survives restarts. The key is printed to the console once, when it
+/// is created, and never written to a log.
+/// </summary>
+internal sealed class ApiKeyStore(string folder, TextWriter console)
+{
+    public static string DefaultFolder() => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+        "StripeCdc",
+        "api-keys");
+
+    public string PathFor(string source) => Path.Combine(folder, source + ".key");
+
+    public string GetOrCreate(string source)
+    {
+        var path = PathFor(source);
+        if (File.Exists(path))
+        {
+            return Read(path);
+        }
+
+        Directory.CreateDirectory(folder);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(path, options))
+            {
+                writer.Write(key);
+            }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another instance created it first: use theirs.
+            return Read(path);
+        }
+
+        console.WriteLine($"""
+            ==> StripeCdc generated an API key for source '{source}' (shown once; stored in {path}):
+                {key}
+                Webhook URL: /webhooks/stripe{(source == "default" ? "" : "/" + source)}?api_key={key}
+            """);
+        console.Flush();
+        return key;
+    }
+
+    private static string Read(string path) => File.ReadAllText(path).Trim();
+}

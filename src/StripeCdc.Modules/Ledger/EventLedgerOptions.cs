@@ -1,0 +1,19 @@
+namespace StripeCdc.Ledger;
+
+/// <summary>The event ledger's settings (<c>StripeCdc:Ledger</c>).</summary>
+public sealed class EventLedgerOptions
+{
+    public const string SectionName = "StripeCdc:Ledger";
+
+    /// <summary>The compacted topic holding one record per committed event (key <c>source/event id</c>, value the commit time).</summary>
+    public string Topic { get; set; } = "stripecdc_event_ledger";
+
+    /// <summary>How long a committed id is remembered.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>At most this many ids are kept in memory; the oldest go first.</summary>
+    public int MaxEntries { get; set; } = 250_000;
+
+    /// <summary>How long start-up may take to read the topic back before it fails.</summary>
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

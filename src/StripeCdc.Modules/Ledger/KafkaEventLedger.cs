@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StripeCdc.Sinks.Kafka;
+
+namespace StripeCdc.Ledger;
+
+/// <summary>
+/// The event ledger on a compacted Kafka topic: a commit is one record keyed <c>source/event id</c>
+/// with the commit time (Unix ms) as value. The ids of the window are kept in memory, read back from
+/// the topic at start-up and kept fresh by tailing it, so commits made by another process (the
+/// snapshot worker, another ingest replica) become visible within moments.
+/// </summary>
+internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, IDisposable
+{
+    private readonly EventLedgerOptions _options;
+    private readonly string _bootstrapServers;
+    private readonly TimeProvider _time;
+    private readonly ILogger<KafkaEventLedger> _logger;
+    private readonly EventLedgerWindow _window;
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lazy<IProducer<byte[], byte[]>> _producer;
+    private Thread? _tail;
+    private int _disposed;
+
+    public KafkaEventLedger(
+        IOptions<EventLedgerOptions> options,
+        IOptions<KafkaSinkOptions> kafka,
+        TimeProvider time,
+        ILogger<KafkaEventLedger> logger)
+    {
+        _options = options.Value;
+        _bootstrapServers = kafka.Value.BootstrapServers
+            ?? throw new InvalidOperationException("The event ledger needs ConnectionStrings:kafka.");
+        _time = time;
+        _logger = logger;
+        _window = new EventLedgerWindow(_options.Window, _options.MaxEntries);
+        _producer = new Lazy<IProducer<byte[], byte[]>>(CreateProducer);
+    }
+
+    /// <summary>Ids currently remembered (for tests and diagnostics).</summary>
+    public int Count => _window.Count;
+
+    /// <summary>Completes once the topic has been read up to where it stood at start-up.</summary>
+    public Task Loaded => _loaded.Task;
+
+    public async ValueTask<bool> IsCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default)
+    {
+        if (!_loaded.Task.IsCompleted)
+        {
+            await _loaded.Task.WaitAsync(cancellationToken);
+        }
+
+        return _window.Contains(Key(source, eventId), NowMs());
+    }
+
+    public async ValueTask MarkCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default)
+    {
+        var key = Key(source, eventId);
+        var now = NowMs();
+
+        // The records are acknowledged already, so the event is committed whatever the ledger write does.
+        _window.Add(key, now, now);
+        var message = new Message<byte[], byte[]>
+        {
+            Key = Encoding.UTF8.GetBytes(key),
+            Value = Encoding.UTF8.GetBytes(now.ToString(CultureInfo.InvariantCulture)),
+        };
+        await _producer.Value.ProduceAsync(_options.Topic, message, cancellationToken);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var partitions = await Task.Run(EnsureTopic, cancellationToken);
+        _tail = new Thread(() => Tail(partitions)) { IsBackground = true, Name = "event-ledger-tail" };
+        _tail.Start();
+        try
+        {
+            await _loaded.Task.WaitAsync(_options.LoadTimeout, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new InvalidOperationException(
+                $"The event ledger could not read topic '{_options.Topic}' within {_options.LoadTimeout} (StripeCdc:Ledger:LoadTimeout).", ex);
+        }
+
+        LogLoaded(_options.Topic, _window.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stop.Cancel();
+        if (_producer.IsValueCreated)
+        {
+            _producer.Value.Flush(cancellationToken);
+        }
+
+        _tail?.Join(TimeSpan.FromSeconds(5));
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        // Registered under several service types, so the container may dispose it more than once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        _tail?.Join(TimeSpan.FromSeconds(5));
+        if (_producer.IsValueCreated)
+        {
+            _producer.Value.Flush(TimeSpan.FromSeconds(5));
+            _producer.Value.Dispose();
+        }
+
+        _stop.Dispose();
+    }
+
+    internal static string Key(string source, string eventId) => string.Concat(source, "/", eventId);
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private List<TopicPartition> EnsureTopic()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrapServers })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        var topic = metadata.Topics.Find(t => t.Topic == _options.Topic && t.Error.Code == ErrorCode.NoError);
+        if (topic is null)
+        {
+            try
+            {
+                admin.CreateTopicsAsync(
+                [
+                    new TopicSpecification
+                    {
+                        Name = _options.Topic,
+                        NumPartitions = 3,
+                        Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" },
+                    },
+                ]).GetAwaiter().GetResult();
+            }
+            catch (KafkaException ex)
+            {
+                throw new InvalidOperationException(
+                    $"The event ledger topic '{_options.Topic}' (StripeCdc:Ledger:Topic) does not exist and could not be created ({ex.Error.Reason}); create it with cleanup.policy=compact.",
+                    ex);
+            }
+
+            LogTopicCreated(_options.Topic);
+            metadata = admin.GetMetadata(_options.Topic, TimeSpan.FromSeconds(10));
+            topic = metadata.Topics.Single(t => t.Topic == _options.Topic);
+        }
+
+        return [.. topic.Partitions.Select(p => new TopicPartition(_options.Topic, p.PartitionId))];
+    }
+
+    private void Tail(List<TopicPartition> partitions)
+    {
+        var pendingEof = new HashSet<int>(partitions.Select(p => p.Partition.Value));
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _bootstrapServers,
+            GroupId = "stripecdc-ledger-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        if (pendingEof.Count == 0)
+        {
+            _loaded.TrySetResult();
+        }
+
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (result is null)
+                {
+                    continue;
+                }
+
+                if (result.IsPartitionEOF)
+                {
+                    if (pendingEof.Remove(result.Partition.Value) && pendingEof.Count == 0)
+                    {
+                        _loaded.TrySetResult();
+                    }
+
+                    continue;
+                }
+
+                Apply(result.Message);
+            }
+            catch (ConsumeException ex)
+            {
+                LogTailError(ex.Error.Reason);
+            }
+        }
+
+        consumer.Close();
+    }
+
+    private void Apply(Message<byte[], byte[]> message)
+    {
+        if (message.Key is null)
+        {
+            return;
+        }
+
+        var key = Encoding.UTF8.GetString(message.Key);
+        if (message.Value is null)
+        {
+            _window.Remove(key);
+        }
+        else if (long.TryParse(Encoding.UTF8.GetString(message.Value), NumberStyles.Integer, CultureInfo.InvariantCulture, out var at))
+        {
+            _window.Add(key, at, NowMs());
+        }
+    }
+
+    private IProducer<byte[], byte[]> CreateProducer() =>
+        new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        {
+            BootstrapServers = _bootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 1,
+            ClientId = "stripecdc-ledger",
+        })
+            .SetLogHandler((_, _) => { })
+            .Build();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: read topic '{Topic}', {Count} committed ids in the window.")]
+    private partial void LogLoaded(string topic, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: created the compacted topic '{Topic}'.")]
+    private partial void LogTopicCreated(string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event ledger: reading the topic failed: {Reason}")]
+    private partial void LogTailError(string reason);
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using StripeCdc.Ledger;
+using StripeCdc.Pipeline;
+
+namespace StripeCdc.Modules.Deduplication;
+
+/// <summary>
+/// Drops an event whose id is already committed (outcome <see cref="PipelineOutcome.Skipped"/>, nothing
+/// written), and commits the id once the sink has acknowledged the event's records — or the event was
+/// skipped on purpose — so webhooks, replays and reconciliation all dedupe through one ledger.
+/// An event that failed is not marked, so its redelivery is processed. Snapshot reads are not events
+/// and pass through. Without a registered <see cref="IEventLedger"/> the module does nothing.
+/// </summary>
+internal sealed partial class DeduplicationModule(ILogger<DeduplicationModule> logger, IEventLedger? ledger = null) : IRecordModule
+{
+    public string Name => "Deduplication";
+
+    public int Order => ModuleOrder.Deduplication;
+
+    public async ValueTask InvokeAsync(RecordContext context, RecordDelegate next)
+    {
+        if (ledger is null || context.Kind == RecordKind.Snapshot)
+        {
+            await next(context);
+            return;
+        }
+
+        var source = context.Source.Name;
+        var eventId = context.Event.Id;
+        if (await ledger.IsCommittedAsync(source, eventId, context.CancellationToken))
+        {
+            context.Skip();
+            return;
+        }
+
+        await next(context);
+        if (context.Outcome is not (PipelineOutcome.Produced or PipelineOutcome.Skipped))
+        {
+            return;
+        }
+
+        try
+        {
+            await ledger.MarkCommittedAsync(source, eventId, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The records are acknowledged: the event succeeded. Only another process may see it late.
+            LogMarkFailed(source, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': an acknowledged event could not be written to the event ledger ({Error}); a later duplicate delivery may be produced again.")]
+    private partial void LogMarkFailed(string source, string error);
+}
