@@ -37,8 +37,6 @@ internal static class AdminEndpoints
         app.MapGet("/reconciliations/{id}", (string id, JobRegistry jobs) =>
             jobs.FindReconciliation(id) is { } job ? Results.Ok(ReconciliationView.Of(job)) : Results.NotFound());
 
-        app.MapGet("/health", () => Results.Ok("Healthy"));
-        app.MapGet("/alive", () => Results.Ok("Healthy"));
         return app;
     }
 }

@@ -60,6 +60,11 @@ internal static class CliApp
         }
 
         configureServices?.Invoke(builder.Services);
+        if (cli.Words[0] is "reconcile")
+        {
+            builder.Services.AddEventLedgerIfMissing(builder.Configuration);
+        }
+
         using var host = builder.Build();
         await host.StartAsync();
         try
