@@ -16,7 +16,7 @@ public sealed class ModuleDiscoveryTests
         using var harness = new PipelineHarness(PipelineHarness.Source());
 
         Assert.Equal(
-            ["DeadLetter", "Signature", "ThinEventGuard", "Routing", "Metadata", "FanOut"],
+            ["DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "Routing", "Metadata", "FanOut"],
             harness.Pipeline.Modules.Select(m => m.Name));
         Assert.All(harness.Pipeline.Modules, m => Assert.True(m.Enabled));
     }
