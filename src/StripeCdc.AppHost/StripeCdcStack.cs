@@ -15,7 +15,11 @@ internal static class StripeCdcStack
         var sampleModule = Path.Combine(builder.RepositoryRoot, "samples", "StripeCdc.Samples.HashEmail", "bin",
             ProjectConfiguration.Name, "net10.0", "StripeCdc.Samples.HashEmail.dll");
 
-        var kafka = builder.AddKafka(Kafka);
+        // The embedded cluster has no CreateTopics API: create what the default source and the ledger use.
+        var kafka = builder.AddKafka(Kafka).WithTopics(
+            "stripecdc_event_ledger",
+            "customer", "payment_intent", "charge", "invoice", "unknown", "stripe_dlq",
+            "invoice_lines", "charge_refunds", "subscription_items");
 
         var ingest = builder.AddProject(Ingest, "StripeCdc.Ingest")
             .WithHttpEndpoint(port: 5080)

@@ -58,7 +58,13 @@ public sealed class StackFixture : IAsyncLifetime
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
-        consumer.Subscribe(topic);
+        // Assigning partitions directly skips the consumer-group join, which takes seconds.
+        using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
+        {
+            var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single().Partitions;
+            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+        }
+
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (DateTime.UtcNow < deadline)
         {

@@ -17,6 +17,9 @@ internal static class KnownEnvironmentVariables
     /// <summary>The token the dashboard presents to the services' admin APIs (not an Aspire variable).</summary>
     public const string AdminToken = "StripeCdc__Admin__Token";
 
+    /// <summary>Lets a service stop itself when the AppHost is gone (no orphans even if the AppHost is killed).</summary>
+    public const string AppHostProcessId = "STRIPECDC_APPHOST_PID";
+
     public static string ConnectionString(string name) => $"ConnectionStrings__{name}";
 
     public static string ServiceEndpoint(string service, string scheme, int index) => $"services__{service}__{scheme}__{index}";

@@ -56,6 +56,7 @@ internal static class ProjectLaunch
             [KnownEnvironmentVariables.OtelMetricExportInterval] = "1000",
             [KnownEnvironmentVariables.OtelTracesSampler] = "always_on",
             [KnownEnvironmentVariables.AdminToken] = adminToken,
+            [KnownEnvironmentVariables.AppHostProcessId] = System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
         foreach (var reference in project.References)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
 using StripeCdc.Replay;
+using StripeCdc.ServiceDefaults;
 using StripeCdc.Telemetry;
 
 namespace StripeCdc.Ingest.Admin;
@@ -16,7 +17,7 @@ internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminTokenFilter>();
+        var admin = endpoints.MapGroup("/admin").RequireAdminToken();
 
         admin.MapGet("/pipeline", (RecordPipeline pipeline, PipelineStatistics statistics) =>
             new PipelineView(pipeline.Modules, statistics.Snapshot()));

@@ -12,6 +12,7 @@ public sealed class OutgoingRecord
 {
     private ArrayBufferWriter<byte>? _fieldBuffer;
     private Utf8JsonWriter? _fields;
+    private byte[]? _value;
 
     public OutgoingRecord(string topic, byte[]? key, ReadOnlyMemory<byte> payload, RecordRole role = RecordRole.Parent)
     {
@@ -69,8 +70,10 @@ public sealed class OutgoingRecord
 
     public byte[]? FindHeader(string name) => Headers.Find(h => h.Name == name).Value;
 
-    /// <summary>Joins the payload and the appended fields into the final value bytes.</summary>
-    public byte[] BuildValue()
+    /// <summary>Joins the payload and the appended fields into the final value bytes (once; later calls return the same bytes).</summary>
+    public byte[] BuildValue() => _value ??= Join();
+
+    private byte[] Join()
     {
         if (_fields is null)
         {
@@ -97,15 +100,8 @@ public sealed class OutgoingRecord
         }
 
         appended.CopyTo(value.AsSpan(value.Length - appended.Length));
-        ResetFields();
+        _fields.Dispose();
         return value;
-    }
-
-    private void ResetFields()
-    {
-        _fields?.Dispose();
-        _fields = null;
-        _fieldBuffer = null;
     }
 }
 

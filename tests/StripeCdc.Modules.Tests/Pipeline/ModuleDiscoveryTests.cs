@@ -76,7 +76,7 @@ public sealed class ModuleDiscoveryTests
     [Fact]
     public async Task With_every_module_off_a_malformed_body_still_fails()
     {
-        var flags = new[] { "DeadLetter", "Signature", "ThinEventGuard", "Routing", "Metadata", "FanOut" }
+        var flags = new[] { "DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "Routing", "Metadata", "FanOut" }
             .Select(n => ($"FeatureManagement:{n}", (string?)"false")).ToArray();
         using var harness = new PipelineHarness(PipelineHarness.Source(settings: flags));
 

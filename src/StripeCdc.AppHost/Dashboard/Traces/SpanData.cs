@@ -15,4 +15,7 @@ internal sealed record SpanData(
     IReadOnlyDictionary<string, string> Attributes)
 {
     public double DurationMs => (End - Start).TotalMilliseconds;
+
+    /// <summary>The start as fractional Unix milliseconds: JavaScript's Date keeps only whole milliseconds.</summary>
+    public double StartUnixMs => (Start - DateTimeOffset.UnixEpoch).TotalMilliseconds;
 }

@@ -67,15 +67,15 @@ const views = {
   async trace(id) {
     clearInterval(timer);
     const spans = await api('/traces/' + encodeURIComponent(id));
-    const start = Math.min(...spans.map((s) => Date.parse(s.start)));
-    const end = Math.max(...spans.map((s) => Date.parse(s.end)));
+    const start = Math.min(...spans.map((s) => s.startUnixMs));
+    const end = Math.max(...spans.map((s) => s.startUnixMs + s.durationMs));
     const total = Math.max(end - start, 1);
     const depth = {};
     const byId = Object.fromEntries(spans.map((s) => [s.spanId, s]));
     const level = (s) => depth[s.spanId] ??= (s.parentSpanId && byId[s.parentSpanId] ? level(byId[s.parentSpanId]) + 1 : 0);
     view.innerHTML = `<h2>Trace ${esc(id)}</h2><div class="waterfall" data-testid="waterfall">
       ${spans.map((s) => {
-        const left = ((Date.parse(s.start) - start) / total) * 100;
+        const left = ((s.startUnixMs - start) / total) * 100;
         const width = Math.max((s.durationMs / total) * 100, 0.3);
         const tags = Object.entries(s.attributes).map(([k, v]) => `${k}=${v}`).join('\n');
         return `<div class="span-row" title="${esc(tags)}"><div style="padding-left:${level(s) * 14}px">

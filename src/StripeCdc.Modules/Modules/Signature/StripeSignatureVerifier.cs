@@ -71,7 +71,7 @@ public static class StripeSignatureVerifier
         ReadOnlySpan<byte> body,
         IReadOnlyList<byte[]> secrets)
     {
-        Span<char> expected = stackalloc char[HexLength * secrets.Count];
+        Span<char> expected = secrets.Count <= 8 ? stackalloc char[HexLength * secrets.Count] : new char[HexLength * secrets.Count];
         for (var i = 0; i < secrets.Count; i++)
         {
             ComputeHex(secrets[i], timestamp, body, expected.Slice(i * HexLength, HexLength));

@@ -1,15 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 
-namespace StripeCdc.Ingest.Admin;
+namespace StripeCdc.ServiceDefaults;
 
 /// <summary>
 /// Admin operations need <c>X-StripeCdc-Admin-Token</c> equal to <c>StripeCdc:Admin:Token</c>; without a
-/// configured token they are refused altogether, so the public webhook port never exposes them.
+/// configured token they are refused altogether, so a service's public port never exposes them.
 /// </summary>
-internal sealed class AdminTokenFilter(IConfiguration configuration) : IEndpointFilter
+public sealed class AdminTokenFilter(IConfiguration configuration) : IEndpointFilter
 {
     public const string Header = "X-StripeCdc-Admin-Token";
     public const string ConfigurationKey = "StripeCdc:Admin:Token";
@@ -26,4 +27,12 @@ internal sealed class AdminTokenFilter(IConfiguration configuration) : IEndpoint
 
         return next(context);
     }
+}
+
+public static class AdminTokenExtensions
+{
+    /// <summary>Requires the admin token (<see cref="AdminTokenFilter"/>) on every endpoint of the group.</summary>
+    public static TBuilder RequireAdminToken<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter<TBuilder, AdminTokenFilter>();
 }
