@@ -5,7 +5,7 @@ namespace StripeCdc.Snapshot.StripeApi;
 /// (<c>1/rate</c> apart, up to <c>burst</c> at once after an idle spell) and waits for it. Slots are
 /// absolute times, so a late timer does not lower the achieved rate. Because a late timer can bunch two
 /// requests, a sliding window also holds back any request that would put more than the rate (rounded
-/// up, at least <c>burst</c>) into one second plus a small margin. Shared by every caller of one Stripe
+/// up, at least <c>burst</c>) into one second plus a 25 ms margin. Shared by every caller of one Stripe
 /// account: snapshot pages, reconciliation, fan-out completion, hydration, Stripe.net's retries.
 /// </summary>
 internal sealed class RequestBudget
@@ -13,7 +13,8 @@ internal sealed class RequestBudget
     /// <summary>Above this rate the window is not tracked (its ring would be large and nothing limits that fast).</summary>
     private const double WindowedUpTo = 10_000;
 
-    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1005);
+    // A little over a second, so that requests still fit Stripe's one-second view after network jitter.
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1025);
 
     private readonly TimeProvider _time;
     private readonly long _emission;
