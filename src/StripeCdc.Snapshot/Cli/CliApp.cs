@@ -66,7 +66,15 @@ internal static class CliApp
         }
 
         using var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            return Fail(ex.Message, 2);
+        }
+
         try
         {
             var source = host.Services.GetRequiredService<SourceCatalog>().Get(cli.Option("source") ?? SourceCatalog.DefaultSourceName);
