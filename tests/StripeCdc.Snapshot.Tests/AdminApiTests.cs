@@ -38,10 +38,17 @@ public sealed class AdminApiTests(KafkaFixture kafka)
                 "--StripeCdc:Snapshot:RequestsPerSecond=10000",
                 $"--StripeCdc:Snapshot:CheckpointFolder={checkpoints}",
                 "--Logging:LogLevel:Default=Warning",
+                "--StripeCdc:Admin:Token=admin-test-token",
             ],
             services => services.AddSingleton<IEventLedger>(ledger));
         await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        using var anonymous = new HttpClient { BaseAddress = address };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/snapshots", new { resources = new[] { "customer" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/snapshots", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+        using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Add("X-StripeCdc-Admin-Token", "admin-test-token");
 
         var started = await http.PostAsJsonAsync("/snapshots", new { source = "default", resources = new[] { "customer", "product" } });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
@@ -51,11 +58,11 @@ public sealed class AdminApiTests(KafkaFixture kafka)
         var progress = await PollAsync(http, $"/snapshots/{id}");
         Assert.Equal("Completed", progress.GetProperty("state").GetString());
         Assert.Equal(260, progress.GetProperty("objects").GetInt64());
-        var customer = progress.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("resource").GetString() == "customer");
+        var customer = progress.GetProperty("resources").GetProperty("customer");
         Assert.Equal(210, customer.GetProperty("objects").GetInt64());
         Assert.Equal(3, customer.GetProperty("pages").GetInt64());
 
-        var reconcile = await http.PostAsJsonAsync("/reconciliations", new { source = "default", from = DateTimeOffset.UtcNow.AddHours(-1) });
+        var reconcile = await http.PostAsJsonAsync("/reconciliations", new { hours = 1 });
         Assert.Equal(HttpStatusCode.Accepted, reconcile.StatusCode);
         var reconcileId = (await reconcile.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var reconciled = await PollAsync(http, $"/reconciliations/{reconcileId}");

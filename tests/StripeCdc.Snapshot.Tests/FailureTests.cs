@@ -29,8 +29,9 @@ public sealed class FailureTests(KafkaFixture kafka)
         Assert.Equal(customers.Order(StringComparer.Ordinal), kafka.ReadAll(harness.Topic("customer")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
         Assert.Equal(charges.Order(StringComparer.Ordinal), kafka.ReadAll(harness.Topic("charge")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
 
-        // The budget let through every request the fake saw (Stripe.net's own retries included), and no
-        // one-second window held more than the rate (plus one for timer granularity at the window edge).
+        // The budget let through every request the fake saw (Stripe.net's own retries included). Requests
+        // leave at most `rate` per 1.025 s; the fake stamps them on arrival, after a network stack that
+        // can delay one by tens of milliseconds on a loaded 2-core machine, hence the one request of slack.
         Assert.Equal(log.Count, harness.Api.Budget.Granted);
         Assert.InRange(stripe.Log.MaxInAnyWindow(TimeSpan.FromSeconds(1)), 1, rate + 1);
     }

@@ -28,7 +28,7 @@ public sealed class ThinEventHydrationTests
         Assert.Equal("billing.meter", value.GetProperty("object").GetString());
         Assert.Equal("Search API requests", value.GetProperty("display_name").GetString());
         Assert.Equal("SNAPSHOT", value.GetProperty("__changeType").GetString());
-        Assert.Equal("evt_test_65R9Ijk8BpJ9", value.GetProperty("_event_id").GetString());
+        Assert.Equal("evt_test_65R9Ijk8BpJ9nFz", value.GetProperty("_event_id").GetString());
         Assert.Equal("billing.meter.error_report_triggered", value.GetProperty("_event_type").GetString());
         Assert.Contains(stripe.Log.Requests, r => r.Path == "/v1/billing/meters/mtr_test_61R9Ijk8BpJ9");
     }

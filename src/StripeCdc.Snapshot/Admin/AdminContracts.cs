@@ -6,8 +6,11 @@ namespace StripeCdc.Snapshot.Admin;
 /// <summary><c>POST /snapshots</c>: which source and resources (all that can be snapshotted when empty).</summary>
 internal sealed record SnapshotRequest(string? Source, IReadOnlyList<string>? Resources, bool Restart = false);
 
-/// <summary><c>POST /reconciliations</c>: the window (default: the last 24 hours) and whether to list only failed deliveries.</summary>
-internal sealed record ReconciliationRequest(string? Source, DateTimeOffset? From, DateTimeOffset? To, bool OnlyFailedDeliveries = false);
+/// <summary>
+/// <c>POST /reconciliations</c>: the window — <c>from</c>/<c>to</c>, or the last <c>hours</c> (default 24) —
+/// and whether to list only failed deliveries.
+/// </summary>
+internal sealed record ReconciliationRequest(string? Source, DateTimeOffset? From, DateTimeOffset? To, double? Hours = null, bool OnlyFailedDeliveries = false);
 
 internal sealed record ResourceProgressView(string Resource, string State, long Objects, long Pages, long ResumedFrom, double ObjectsPerSecond, double ElapsedSeconds, string? Error)
 {
@@ -22,7 +25,8 @@ internal sealed record ResourceProgressView(string Resource, string State, long 
         progress.Error);
 }
 
-internal sealed record SnapshotView(string Id, string Source, string State, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, long Objects, IReadOnlyList<ResourceProgressView> Resources)
+/// <summary>A snapshot's progress; <c>resources</c> maps each resource name to its progress, in the job's order.</summary>
+internal sealed record SnapshotView(string Id, string Source, string State, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, long Objects, IReadOnlyDictionary<string, ResourceProgressView> Resources)
 {
     public static SnapshotView From(SnapshotJob job) => new(
         job.Id,
@@ -31,7 +35,7 @@ internal sealed record SnapshotView(string Id, string Source, string State, Date
         job.CreatedAt,
         job.FinishedAt,
         job.Objects,
-        [.. job.Resources.Select(ResourceProgressView.From)]);
+        job.Resources.ToDictionary(r => r.Resource, ResourceProgressView.From, StringComparer.Ordinal));
 }
 
 internal sealed record ReconciliationView(

@@ -1,4 +1,5 @@
 using StripeCdc.Configuration;
+using StripeCdc.ServiceDefaults;
 using StripeCdc.Snapshot.Hosting;
 
 namespace StripeCdc.Snapshot.Admin;
@@ -6,12 +7,13 @@ namespace StripeCdc.Snapshot.Admin;
 /// <summary>
 /// The worker's admin API: <c>POST /snapshots</c>, <c>GET /snapshots</c>, <c>GET /snapshots/{id}</c>,
 /// <c>POST /reconciliations</c>, <c>GET /reconciliations/{id}</c>. Jobs run in the background; the GETs
-/// report their progress.
+/// report their progress. Every endpoint needs the admin token (<see cref="AdminTokenFilter"/>).
 /// </summary>
 internal static class AdminEndpoints
 {
-    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        var app = endpoints.MapGroup("").RequireAdminToken();
         app.MapPost("/snapshots", (SnapshotRequest? request, JobRegistry jobs) =>
         {
             var (job, error) = jobs.StartSnapshot(request?.Source ?? SourceCatalog.DefaultSourceName, request?.Resources, request?.Restart ?? false);
@@ -23,11 +25,11 @@ internal static class AdminEndpoints
         app.MapGet("/snapshots/{id}", (string id, JobRegistry jobs) =>
             jobs.FindSnapshot(id) is { } job ? Results.Ok(SnapshotView.From(job)) : Results.NotFound());
 
-        app.MapPost("/reconciliations", (ReconciliationRequest? request, JobRegistry jobs) =>
+        app.MapPost("/reconciliations", (ReconciliationRequest? request, JobRegistry jobs, TimeProvider time) =>
         {
             var (job, error) = jobs.StartReconciliation(
                 request?.Source ?? SourceCatalog.DefaultSourceName,
-                request?.From,
+                request?.From ?? (request?.Hours is { } hours ? time.GetUtcNow().AddHours(-hours) : null),
                 request?.To,
                 request?.OnlyFailedDeliveries ?? false);
             return job is null
@@ -37,8 +39,6 @@ internal static class AdminEndpoints
         app.MapGet("/reconciliations/{id}", (string id, JobRegistry jobs) =>
             jobs.FindReconciliation(id) is { } job ? Results.Ok(ReconciliationView.Of(job)) : Results.NotFound());
 
-        app.MapGet("/health", () => Results.Ok("Healthy"));
-        app.MapGet("/alive", () => Results.Ok("Healthy"));
-        return app;
+        return endpoints;
     }
 }

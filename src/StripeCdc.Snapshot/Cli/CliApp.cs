@@ -60,8 +60,21 @@ internal static class CliApp
         }
 
         configureServices?.Invoke(builder.Services);
+        if (cli.Words[0] is "reconcile")
+        {
+            builder.Services.AddEventLedgerIfMissing(builder.Configuration);
+        }
+
         using var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            return Fail(ex.Message, 2);
+        }
+
         try
         {
             var source = host.Services.GetRequiredService<SourceCatalog>().Get(cli.Option("source") ?? SourceCatalog.DefaultSourceName);

@@ -37,6 +37,7 @@ internal static class SnapshotServiceCollectionExtensions
         services.TryAddSingleton<StripeApiClients>();
         services.TryAddSingleton<ICheckpointStore, FileCheckpointStore>();
         services.TryAddSingleton<SnapshotEmitter>();
+        services.TryAddSingleton<Progress.SnapshotRateMetrics>();
         services.TryAddSingleton<SnapshotRunner>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<JobRegistry>();

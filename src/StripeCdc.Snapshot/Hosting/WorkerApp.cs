@@ -1,18 +1,39 @@
+using StripeCdc.Ledger;
+using StripeCdc.ServiceDefaults;
 using StripeCdc.Snapshot.Admin;
 
 namespace StripeCdc.Snapshot.Hosting;
 
-/// <summary>The long-running worker: the admin API over HTTP, and unfinished snapshots resumed at start.</summary>
+/// <summary>
+/// The long-running worker: service defaults (telemetry, <c>/health</c>, <c>/alive</c>), the admin API
+/// over HTTP, the Kafka event ledger unless another one is registered, and unfinished snapshots resumed
+/// at start.
+/// </summary>
 internal static class WorkerApp
 {
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
+        builder.AddKafkaHealthCheck();
         builder.Services.AddSnapshotWorker(builder.Configuration);
         configureServices?.Invoke(builder.Services);
+        builder.Services.AddEventLedgerIfMissing(builder.Configuration);
         var app = builder.Build();
+        app.MapDefaultEndpoints();
         app.MapAdminEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<JobRegistry>().ResumeUnfinished());
         return app;
+    }
+
+    /// <summary>The durable ledger that reconciliation dedupes against, shared with the ingest.</summary>
+    public static IServiceCollection AddEventLedgerIfMissing(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(IEventLedger)))
+        {
+            services.AddKafkaEventLedger(configuration);
+        }
+
+        return services;
     }
 }

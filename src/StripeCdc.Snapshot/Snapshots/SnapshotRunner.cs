@@ -17,16 +17,25 @@ internal sealed partial class SnapshotRunner(
     StripeApiClients clients,
     ICheckpointStore checkpoints,
     SnapshotEmitter emitter,
+    SnapshotRateMetrics rates,
     TimeProvider time,
     ILogger<SnapshotRunner> logger)
 {
     public async Task RunAsync(SnapshotJob job, CancellationToken cancellationToken)
     {
         job.Start();
-        var source = sources.Get(job.Source);
-        var api = clients.For(source);
-        await Task.WhenAll(job.Resources.Select(progress => RunResourceAsync(job, source, api, progress, cancellationToken)));
-        job.Finish(cancellationToken.IsCancellationRequested);
+        rates.Started(job);
+        try
+        {
+            var source = sources.Get(job.Source);
+            var api = clients.For(source);
+            await Task.WhenAll(job.Resources.Select(progress => RunResourceAsync(job, source, api, progress, cancellationToken)));
+        }
+        finally
+        {
+            rates.Finished(job);
+            job.Finish(cancellationToken.IsCancellationRequested);
+        }
     }
 
     private async Task RunResourceAsync(

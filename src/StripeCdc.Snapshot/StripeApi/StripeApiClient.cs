@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Stripe;
 using StripeCdc.Configuration;
 
@@ -22,15 +21,24 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
 
     public bool IsLive => StripeKeyMode.IsLive(Client.ApiKey);
 
-    /// <summary>GETs a path (with its query) and returns the response body as UTF-8 JSON.</summary>
-    public async Task<byte[]> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
+    /// <summary>GETs a path with query parameters and returns the response body as UTF-8 JSON, byte for byte.</summary>
+    public async Task<byte[]> GetAsync(string path, IEnumerable<KeyValuePair<string, string>> query, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var response = await Client.RawRequestAsync(HttpMethod.Get, pathAndQuery, null, null, cancellationToken);
-                return Encoding.UTF8.GetBytes(response.Content);
+                // The streaming call hands back the body's bytes: no UTF-16 string in between.
+                var parameters = new BaseOptions();
+                foreach (var (key, value) in query)
+                {
+                    parameters.AddExtraParam(key, value);
+                }
+
+                await using var body = await Client.RequestStreamingAsync(HttpMethod.Get, path, parameters, null, cancellationToken);
+                using var buffer = new MemoryStream();
+                await body.CopyToAsync(buffer, cancellationToken);
+                return buffer.ToArray();
             }
             catch (StripeException ex) when (IsTransient(ex) && attempt < options.MaxTransientRetries)
             {
@@ -43,13 +51,13 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
             catch (StripeException ex)
             {
                 throw new StripeApiException(
-                    $"Stripe answered {(int)ex.HttpStatusCode} to GET {PathOnly(pathAndQuery)}: {ex.StripeError?.Message ?? ex.Message}",
+                    $"Stripe answered {(int)ex.HttpStatusCode} to GET {path}: {ex.StripeError?.Message ?? ex.Message}",
                     (int)ex.HttpStatusCode,
                     ex);
             }
             catch (HttpRequestException ex)
             {
-                throw new StripeApiException($"Stripe could not be reached for GET {PathOnly(pathAndQuery)}: {ex.Message}", 0, ex);
+                throw new StripeApiException($"Stripe could not be reached for GET {path}: {ex.Message}", 0, ex);
             }
         }
     }
@@ -61,18 +69,14 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
         string? startingAfter,
         CancellationToken cancellationToken)
     {
-        var builder = new StringBuilder(path).Append("?limit=").Append(options.PageSize.ToString(CultureInfo.InvariantCulture));
-        foreach (var (key, value) in query)
-        {
-            builder.Append('&').Append(Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value));
-        }
-
+        var parameters = new List<KeyValuePair<string, string>> { new("limit", options.PageSize.ToString(CultureInfo.InvariantCulture)) };
+        parameters.AddRange(query);
         if (startingAfter is not null)
         {
-            builder.Append("&starting_after=").Append(Uri.EscapeDataString(startingAfter));
+            parameters.Add(new("starting_after", startingAfter));
         }
 
-        return StripeListPage.Parse(await GetAsync(builder.ToString(), cancellationToken));
+        return StripeListPage.Parse(await GetAsync(path, parameters, cancellationToken));
     }
 
     /// <summary>Every element of a list after <paramref name="startingAfter"/>, page by page.</summary>
@@ -111,10 +115,4 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
         exception.StripeResponse?.Headers is { } headers && headers.TryGetValues(RateLimitRetryHandler.ShouldRetryHeader, out var values)
             ? values.FirstOrDefault()
             : null;
-
-    private static string PathOnly(string pathAndQuery)
-    {
-        var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        return query < 0 ? pathAndQuery : pathAndQuery[..query];
-    }
 }

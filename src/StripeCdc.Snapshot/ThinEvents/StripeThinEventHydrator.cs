@@ -20,13 +20,13 @@ internal sealed class StripeThinEventHydrator(StripeApiClients clients, TimeProv
     {
         var thin = thinEvent.Event;
         var (url, livemode, created) = ReadThinFields(thinEvent.Body);
-        if (string.IsNullOrEmpty(url) || !url.StartsWith('/'))
+        if (string.IsNullOrEmpty(url) || !url.StartsWith('/') || url.Contains('?', StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Thin event {thin.Id} has no usable related_object.url.");
         }
 
         var api = clients.For(thinEvent.Source);
-        var json = await api.GetAsync(url, thinEvent.CancellationToken);
+        var json = await api.GetAsync(url, [], thinEvent.CancellationToken);
         var (objectId, objectType) = ReadIdentity(json);
         return new StripeEvent
         {

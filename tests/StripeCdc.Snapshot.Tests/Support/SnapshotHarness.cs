@@ -104,5 +104,12 @@ internal sealed class SnapshotHarness : IDisposable
         return job;
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _services.Dispose();
+        if (Directory.Exists(CheckpointFolder) && CheckpointFolder.StartsWith(Path.GetTempPath(), StringComparison.Ordinal))
+        {
+            Directory.Delete(CheckpointFolder, recursive: true);
+        }
+    }
 }
