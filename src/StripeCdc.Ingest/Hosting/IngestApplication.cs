@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using StripeCdc.Configuration;
 using StripeCdc.EmbeddedKafka;
 using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
@@ -15,6 +16,7 @@ internal static class IngestApplication
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        AddSecretsFile(builder.Configuration);
         configure?.Invoke(builder);
         var runtimeFlags = new RuntimeFlagsConfiguration();
         ((IConfigurationBuilder)builder.Configuration).Add(runtimeFlags);
@@ -46,5 +48,17 @@ internal static class IngestApplication
         app.MapStripeWebhooks();
         app.MapAdminEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// The signing secrets that <c>snapshot webhooks create</c> stored (~/.stripecdc/secrets.json), read
+    /// below environment variables and the command line so those still win.
+    /// </summary>
+    private static void AddSecretsFile(ConfigurationManager configuration)
+    {
+        var secrets = new ConfigurationBuilder().AddStripeCdcSecretsFile().Sources[0];
+        var sources = ((IConfigurationBuilder)configuration).Sources;
+        var environment = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
+        sources.Insert(environment < 0 ? sources.Count : environment, secrets);
     }
 }
