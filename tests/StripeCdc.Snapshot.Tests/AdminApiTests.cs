@@ -70,7 +70,7 @@ public sealed class AdminApiTests(KafkaFixture kafka)
 
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/snapshots", new { resources = new[] { "checkout" } })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/snapshots/snap_nope", UriKind.Relative))).StatusCode);
-        Assert.Equal(211, kafka.ReadAll(prefix + "customer").Count);
+        Assert.Equal(211, kafka.ReadRecords(prefix + "customer").Count);
         await app.StopAsync();
     }
 

@@ -26,8 +26,8 @@ public sealed class FailureTests(KafkaFixture kafka)
         var log = stripe.Log.Requests;
         Assert.Equal(18, log.Count(r => r.Status == 429));
         Assert.Equal(6, log.Count(r => r.Status == 500));
-        Assert.Equal(customers.Order(StringComparer.Ordinal), kafka.ReadAll(harness.Topic("customer")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
-        Assert.Equal(charges.Order(StringComparer.Ordinal), kafka.ReadAll(harness.Topic("charge")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
+        Assert.Equal(customers.Order(StringComparer.Ordinal), kafka.ReadRecords(harness.Topic("customer")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
+        Assert.Equal(charges.Order(StringComparer.Ordinal), kafka.ReadRecords(harness.Topic("charge")).Select(r => r.KeyId).Order(StringComparer.Ordinal));
 
         // The budget let through every request the fake saw (Stripe.net's own retries included). Requests
         // leave at most `rate` per 1.025 s; the fake stamps them on arrival, after a network stack that
@@ -57,7 +57,7 @@ public sealed class FailureTests(KafkaFixture kafka)
         Assert.Equal(JobState.Failed, byName["coupon"].State);
         Assert.Contains("429", byName["coupon"].Error, StringComparison.Ordinal);
         Assert.Single(stripe.Log.Requests, r => r.Path == "/v1/coupons");
-        Assert.Equal(customers.Count, kafka.ReadAll(harness.Topic("customer")).Count);
+        Assert.Equal(customers.Count, kafka.ReadRecords(harness.Topic("customer")).Count);
         Assert.DoesNotContain("sk_test", byName["payout"].Error, StringComparison.Ordinal);
     }
 }

@@ -16,7 +16,7 @@ public sealed class FanOutCompletionTests(KafkaFixture kafka)
 
         await harness.SnapshotAsync("invoice");
 
-        var lines = kafka.ReadAll(harness.Topic("invoice_lines"));
+        var lines = kafka.ReadRecords(harness.Topic("invoice_lines"));
         Assert.Equal(250, lines.Count);
         Assert.Equal(
             Enumerable.Range(0, 250).Select(i => StripeObjects.LineId(invoiceId, i)).Order(StringComparer.Ordinal),
@@ -29,7 +29,7 @@ public sealed class FanOutCompletionTests(KafkaFixture kafka)
             Assert.Equal("r", l.Header("__op"));
         });
         Assert.Contains(stripe.Log.Requests, r => r.Path == $"/v1/invoices/{invoiceId}/lines" && r.Query.Contains("starting_after=" + StripeObjects.LineId(invoiceId, 9), StringComparison.Ordinal));
-        Assert.Single(kafka.ReadAll(harness.Topic("invoice")));
+        Assert.Single(kafka.ReadRecords(harness.Topic("invoice")));
     }
 
     [Fact]

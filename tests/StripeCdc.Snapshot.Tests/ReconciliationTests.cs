@@ -45,7 +45,7 @@ public sealed class ReconciliationTests(KafkaFixture kafka)
         Assert.Equal(150, first.Listed);
         Assert.Equal(50, first.Delivered);
         Assert.Equal(100, first.AlreadyCommitted);
-        var records = kafka.ReadAll(harness.Topic("customer"));
+        var records = kafka.ReadRecords(harness.Topic("customer"));
         Assert.Equal(missed.Order(StringComparer.Ordinal), records.Select(r => r.Json.GetProperty("_event_id").GetString()!).Order(StringComparer.Ordinal));
         Assert.All(records, r => Assert.Equal("u", r.Header("__op")));
         Assert.Contains(stripe.Log.Requests, r => r.Path == "/v1/events" && r.Query.Contains("created%5Bgte%5D", StringComparison.Ordinal) | r.Query.Contains("created[gte]", StringComparison.Ordinal));
@@ -58,7 +58,7 @@ public sealed class ReconciliationTests(KafkaFixture kafka)
         using var restarted = new SnapshotHarness(stripe, kafka, ledger: ledger, topicPrefix: harness.TopicPrefix);
         var third = await restarted.ReconcileAsync(from);
         Assert.Equal(0, third.Delivered);
-        Assert.Equal(50, kafka.ReadAll(harness.Topic("customer")).Count);
+        Assert.Equal(50, kafka.ReadRecords(harness.Topic("customer")).Count);
     }
 
     [Fact]

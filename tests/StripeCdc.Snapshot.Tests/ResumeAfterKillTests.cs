@@ -63,7 +63,7 @@ public sealed class ResumeAfterKillTests(KafkaFixture kafka)
         Assert.DoesNotContain(stripe.Log.Requests, r => r.Path == "/v1/charges" && !r.Query.Contains("starting_after", StringComparison.Ordinal));
         foreach (var resource in resources)
         {
-            var records = kafka.ReadAll(prefix + resource);
+            var records = kafka.ReadRecords(prefix + resource);
             var ids = records.Select(r => r.KeyId).ToList();
             Assert.Equal(expected[resource].Order(StringComparer.Ordinal), ids.Distinct().Order(StringComparer.Ordinal));
             Assert.InRange(ids.Count - ObjectsPerResource, 0, PageSize);

@@ -30,7 +30,7 @@ public sealed class SnapshotRecordsTests(KafkaFixture kafka)
 
         Assert.Equal(JobState.Completed, job.State);
         Assert.Equal(ObjectCount, job.Objects);
-        var records = kafka.ReadAll(harness.Topic(resource));
+        var records = kafka.ReadRecords(harness.Topic(resource));
         Assert.Equal(ObjectCount, records.Count);
         Assert.Equal(ids.Order(StringComparer.Ordinal), records.Select(r => r.KeyId).Order(StringComparer.Ordinal));
         var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -58,7 +58,7 @@ public sealed class SnapshotRecordsTests(KafkaFixture kafka)
 
         await harness.SnapshotAsync("subscription");
 
-        var statuses = kafka.ReadAll(harness.Topic("subscription")).Select(r => r.Json.GetProperty("status").GetString()).ToList();
+        var statuses = kafka.ReadRecords(harness.Topic("subscription")).Select(r => r.Json.GetProperty("status").GetString()).ToList();
         Assert.Equal(25, statuses.Count);
         Assert.Equal(5, statuses.Count(s => s == "canceled"));
         Assert.All(stripe.Log.Requests.Where(r => r.Path == "/v1/subscriptions"), r => Assert.Contains("status=all", r.Query, StringComparison.Ordinal));

@@ -31,7 +31,7 @@ public sealed class DeadLetterReplayTests(KafkaFixture kafka)
 
         Assert.Equal(1, result.Replayed);
         Assert.Equal(1, result.Outcomes[PipelineOutcome.Produced]);
-        var record = Assert.Single(kafka.ReadTopic(prefix + "product", expected: 1));
+        var record = Assert.Single(kafka.Read(prefix + "product", expected: 1));
         Assert.Equal("evt_r1", JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("_event_id").GetString());
 
         var again = await fixedConfig.Replayer.ReplayAsync("default", skipSignatureCheck: false, CancellationToken.None);
@@ -49,11 +49,11 @@ public sealed class DeadLetterReplayTests(KafkaFixture kafka)
 
         var checkedReplay = await host.Replayer.ReplayAsync("default", skipSignatureCheck: false, CancellationToken.None);
         Assert.Equal(1, checkedReplay.Outcomes[PipelineOutcome.DeadLettered]);
-        Assert.Empty(kafka.ReadTopic(prefix + "customer", expected: 1, TimeSpan.FromSeconds(2)));
+        Assert.Empty(kafka.Read(prefix + "customer", expected: 1, TimeSpan.FromSeconds(2)));
 
         var skipped = await host.Replayer.ReplayAsync("default", skipSignatureCheck: true, CancellationToken.None);
         Assert.Equal(1, skipped.Outcomes[PipelineOutcome.Produced]);
-        Assert.Single(kafka.ReadTopic(prefix + "customer", expected: 1));
+        Assert.Single(kafka.Read(prefix + "customer", expected: 1));
     }
 
     private static string RoutingTestsObject(string type, string id) => $$"""{"id":"{{id}}","object":"{{type}}"}""";

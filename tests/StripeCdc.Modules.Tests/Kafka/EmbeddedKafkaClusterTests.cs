@@ -28,7 +28,7 @@ public sealed class EmbeddedKafkaClusterTests(KafkaFixture kafka)
         }).Build();
         await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "hello" });
 
-        var read = kafka.ReadTopic(topic, expected: 1);
+        var read = kafka.Read(topic, expected: 1);
 
         var message = Assert.Single(read);
         Assert.Equal("k", Encoding.UTF8.GetString(message.Message.Key));

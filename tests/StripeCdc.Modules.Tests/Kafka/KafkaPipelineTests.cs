@@ -30,7 +30,7 @@ public sealed class KafkaPipelineTests(KafkaFixture kafka) : IDisposable
         trace.Stop();
 
         Assert.Equal(PipelineOutcome.Produced, context.Outcome);
-        var parent = Assert.Single(kafka.ReadTopic(prefix + "invoice", expected: 1));
+        var parent = Assert.Single(kafka.Read(prefix + "invoice", expected: 1));
         Assert.Equal("""{"id":"in_k1"}""", Encoding.UTF8.GetString(parent.Message.Key));
         var value = JsonDocument.Parse(parent.Message.Value).RootElement;
         Assert.Equal("evt_k1", value.GetProperty("_event_id").GetString());
@@ -40,7 +40,7 @@ public sealed class KafkaPipelineTests(KafkaFixture kafka) : IDisposable
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceparent);
         Assert.Equal(trace.TraceId.ToString(), traceparent!.Split('-')[1]);
 
-        var lines = kafka.ReadTopic(prefix + "invoice_lines", expected: 2);
+        var lines = kafka.Read(prefix + "invoice_lines", expected: 2);
         Assert.Equal(2, lines.Count);
         Assert.All(lines, l => Assert.StartsWith("""{"id":"in_k1","item_id":"il_""", Encoding.UTF8.GetString(l.Message.Key), StringComparison.Ordinal));
         Assert.All(lines, l => Assert.Equal(trace.TraceId.ToString(), Header(l, "traceparent")!.Split('-')[1]));
@@ -56,7 +56,7 @@ public sealed class KafkaPipelineTests(KafkaFixture kafka) : IDisposable
             await host.ProcessAsync(StripeObjects.Event(type, StripeObjects.Customer("cus_same"), id: "evt_" + Guid.NewGuid().ToString("N")));
         }
 
-        var records = kafka.ReadTopic(prefix + "customer", expected: 4);
+        var records = kafka.Read(prefix + "customer", expected: 4);
 
         Assert.Equal(4, records.Count);
         Assert.Single(records.Select(r => r.Partition.Value).Distinct());
@@ -74,7 +74,7 @@ public sealed class KafkaPipelineTests(KafkaFixture kafka) : IDisposable
         await host.Pipeline.ProcessAsync(context);
 
         Assert.Equal(PipelineOutcome.DeadLettered, context.Outcome);
-        var dlq = Assert.Single(kafka.ReadTopic(prefix + "stripe_dlq", expected: 1));
+        var dlq = Assert.Single(kafka.Read(prefix + "stripe_dlq", expected: 1));
         Assert.Equal(body, dlq.Message.Value);
         Assert.Equal("malformed", Header(dlq, "__dlq_reason"));
         Assert.Equal("default", Header(dlq, "__dlq_source"));
@@ -102,7 +102,7 @@ public sealed class KafkaPipelineTests(KafkaFixture kafka) : IDisposable
 
         var context = await pending.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(PipelineOutcome.Produced, context.Outcome);
-        var records = kafka.ReadTopic(prefix + "customer", expected: 2);
+        var records = kafka.Read(prefix + "customer", expected: 2);
         Assert.Contains(records, r => JsonDocument.Parse(r.Message.Value).RootElement.GetProperty("_event_id").GetString() == "evt_down");
         Assert.Equal(2, records.Count);
     }
