@@ -37,7 +37,7 @@ public sealed class DashboardBrowserTests(StackFixture stack) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_operator_follows_an_event_from_resources_to_topic_to_trace_and_switches_a_module()
+    public async Task An_operator_follows_an_event_from_resources_to_topic_to_trace_switches_a_module_and_runs_a_snapshot()
     {
         var page = await _browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         await page.GotoAsync(stack.App.Dashboard.DashboardUrl);
@@ -90,6 +90,15 @@ public sealed class DashboardBrowserTests(StackFixture stack) : IAsyncLifetime
 
         await page.ClickAsync("nav a[data-view=pipeline]");
         await page.Locator("input[data-module='HashCustomerEmail']").UncheckAsync();
+
+        // Start a snapshot and watch it complete, per resource.
+        await page.ClickAsync("nav a[data-view=snapshot]");
+        await page.FillAsync("#resources", "customer");
+        await page.GetByTestId("start-snapshot").ClickAsync();
+        var progress = page.GetByTestId("snapshot-progress");
+        await Assertions.Expect(progress).ToContainTextAsync("Completed", new() { Timeout = 60_000 });
+        await Assertions.Expect(progress.Locator("tr", new() { HasTextString = "customer" })).ToContainTextAsync(StackFixture.StripeCustomers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Screenshot(page, "6-snapshot");
     }
 
     private async Task WaitForFlagAsync(string customerId)

@@ -2,6 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using StripeCdc.AppHost.Hosting;
 using StripeCdc.AppHost.Testing;
+using StripeCdc.FakeStripe;
 
 namespace StripeCdc.AppHost.Tests;
 
@@ -10,6 +11,13 @@ public sealed class StackFixture : IAsyncLifetime
 {
     public const string SigningSecret = "whsec_stack_test_3b9f";
     public const string ApiKey = "stack-test-key";
+
+    /// <summary>Customers the fake Stripe API holds for the snapshot worker.</summary>
+    public const int StripeCustomers = 150;
+
+    private readonly string _checkpoints = Path.Combine(Path.GetTempPath(), "stripecdc-stack-" + Guid.NewGuid().ToString("N"));
+
+    internal FakeStripeServer Stripe { get; private set; } = null!;
 
     internal DistributedApplication App { get; private set; } = null!;
 
@@ -21,8 +29,14 @@ public sealed class StackFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Stripe = await FakeStripeServer.StartAsync();
+        FakeStripeSeeder.Seed(Stripe.Data, "customer", StripeCustomers, tag: "STACK");
         var testing = await DistributedApplicationTestingBuilder.CreateAsync();
-        testing.WithEnvironment(StripeCdcStack.Ingest, "StripeCdc__Sources__default__SigningSecrets", SigningSecret);
+        testing.WithEnvironment(StripeCdcStack.Ingest, "StripeCdc__Sources__default__SigningSecrets", SigningSecret)
+            .WithEnvironment(StripeCdcStack.Snapshot, "StripeCdc__Sources__default__StripeApiKey", "sk_test_stack")
+            .WithEnvironment(StripeCdcStack.Snapshot, "StripeCdc__Sources__default__StripeApiBase", Stripe.ApiBase)
+            .WithEnvironment(StripeCdcStack.Snapshot, "StripeCdc__Snapshot__RequestsPerSecond", "1000")
+            .WithEnvironment(StripeCdcStack.Snapshot, "StripeCdc__Snapshot__CheckpointFolder", _checkpoints);
         App = await testing.BuildAsync();
         await App.StartAsync();
         await App.WaitForResourceHealthyAsync(StripeCdcStack.Ingest, TimeSpan.FromSeconds(120));
@@ -37,6 +51,11 @@ public sealed class StackFixture : IAsyncLifetime
         Ingest.Dispose();
         Dashboard.Dispose();
         await App.DisposeAsync();
+        await Stripe.DisposeAsync();
+        if (Directory.Exists(_checkpoints))
+        {
+            Directory.Delete(_checkpoints, recursive: true);
+        }
     }
 
     /// <summary>Posts a Stripe-signed event to the ingest's webhook URL.</summary>
@@ -44,7 +63,7 @@ public sealed class StackFixture : IAsyncLifetime
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe?api_key={ApiKey}") { Content = content };
-        request.Headers.Add("Stripe-Signature", Stripe.EventUtility.GenerateSignatureHeader(body, SigningSecret));
+        request.Headers.Add("Stripe-Signature", global::Stripe.EventUtility.GenerateSignatureHeader(body, SigningSecret));
         return await Ingest.SendAsync(request);
     }
 
