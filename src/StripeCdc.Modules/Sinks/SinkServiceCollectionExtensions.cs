@@ -15,6 +15,8 @@ public static class SinkServiceCollectionExtensions
         services.AddOptions<KafkaSinkOptions>()
             .Configure(options =>
             {
+                // Aspire's Kafka integration section first, so an Aspire-style setting works too; ours wins.
+                configuration.GetSection(KafkaSinkOptions.AspireSectionName).Bind(options);
                 configuration.GetSection(KafkaSinkOptions.SectionName).Bind(options);
                 options.BootstrapServers = configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName) ?? options.BootstrapServers;
             })

@@ -47,6 +47,52 @@ public sealed class KafkaPipelineTests(KafkaFixture kafka) : IDisposable
     }
 
     [Fact]
+    public async Task The_sink_reports_Aspires_producer_metrics_per_topic()
+    {
+        var prefix = UniquePrefix();
+        using var host = KafkaHost(prefix);
+        var published = new List<(string Instrument, string? Topic)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "StripeCdc.Kafka")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Collect(instrument.Name, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Collect(instrument.Name, tags));
+        listener.Start();
+
+        await host.ProcessAsync(StripeObjects.Event("customer.created", StripeObjects.Customer("cus_m"), id: "evt_m"));
+
+        lock (published)
+        {
+            Assert.Contains(("messaging.publish.messages", prefix + "customer"), published);
+            Assert.Contains(("messaging.publish.duration", prefix + "customer"), published);
+        }
+
+        void Collect(string name, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? topic = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "messaging.destination.name")
+                {
+                    topic = tag.Value as string;
+                }
+            }
+
+            lock (published)
+            {
+                published.Add((name, topic));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Records_of_one_object_share_a_partition()
     {
         var prefix = UniquePrefix();

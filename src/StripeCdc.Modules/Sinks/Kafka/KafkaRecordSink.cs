@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -80,15 +81,16 @@ internal sealed partial class KafkaRecordSink : IRecordSink, IDisposable
 
         KafkaTelemetry.InjectTraceContext(activity, headers);
         var message = new Message<byte[], byte[]> { Key = record.Key!, Value = record.BuildValue(), Headers = headers };
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await _producer.ProduceAsync(record.Topic, message, cancellationToken);
-            KafkaTelemetry.Acknowledged(activity, result);
+            KafkaTelemetry.Acknowledged(activity, result, Stopwatch.GetElapsedTime(started));
             _metrics.RecordProduced(record.Topic);
         }
         catch (ProduceException<byte[], byte[]> ex)
         {
-            KafkaTelemetry.Failed(activity, ex.Error);
+            KafkaTelemetry.Failed(activity, record.Topic, ex.Error, Stopwatch.GetElapsedTime(started));
             throw new SinkException(
                 $"Kafka did not acknowledge a record for topic '{record.Topic}': {ex.Error.Reason} ({ex.Error.Code}).",
                 IsPermanent(ex.Error.Code),
@@ -96,7 +98,7 @@ internal sealed partial class KafkaRecordSink : IRecordSink, IDisposable
         }
         catch (KafkaException ex)
         {
-            KafkaTelemetry.Failed(activity, ex.Error);
+            KafkaTelemetry.Failed(activity, record.Topic, ex.Error, Stopwatch.GetElapsedTime(started));
             throw new SinkException($"The Kafka producer failed: {ex.Error.Reason} ({ex.Error.Code}).", IsPermanent(ex.Error.Code), ex);
         }
     }

@@ -2,12 +2,16 @@ namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>
 /// The Kafka sink's settings: the bootstrap servers come from <c>ConnectionStrings:kafka</c> (Aspire's
-/// convention); any librdkafka producer property can be set under <c>StripeCdc:Kafka:Producer:Config</c>.
+/// convention); any librdkafka producer property can be set under <c>StripeCdc:Kafka:Producer:Config</c>
+/// (or Aspire's <c>Aspire:Confluent:Kafka:Producer:Config</c>).
 /// </summary>
 public sealed class KafkaSinkOptions
 {
     public const string ConnectionStringName = "kafka";
     public const string SectionName = "StripeCdc:Kafka:Producer";
+
+    /// <summary>The section Aspire's Confluent.Kafka client integration reads (<c>Config</c> bound onto the producer).</summary>
+    public const string AspireSectionName = "Aspire:Confluent:Kafka:Producer";
 
     public string? BootstrapServers { get; set; }
 

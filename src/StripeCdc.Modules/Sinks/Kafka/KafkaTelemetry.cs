@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using StripeCdc.Telemetry;
 
@@ -11,6 +12,14 @@ namespace StripeCdc.Sinks.Kafka;
 internal static class KafkaTelemetry
 {
     private static readonly ActivitySource Source = new(StripeCdcTelemetry.KafkaSourceName);
+    private static readonly Meter Meter = new(StripeCdcTelemetry.KafkaSourceName);
+
+    // The producer metrics of Aspire's Kafka integration (OpenTelemetry messaging conventions).
+    private static readonly Histogram<double> PublishDuration =
+        Meter.CreateHistogram<double>("messaging.publish.duration", "s", "Time until Kafka acknowledged a record.");
+
+    private static readonly Counter<long> PublishMessages =
+        Meter.CreateCounter<long>("messaging.publish.messages", "{message}", "Records sent to Kafka.");
 
     public static Activity? StartPublish(string topic)
     {
@@ -44,14 +53,32 @@ internal static class KafkaTelemetry
         });
     }
 
-    public static void Acknowledged(Activity? activity, DeliveryResult<byte[], byte[]> result)
+    private static void Published(string topic, TimeSpan elapsed, ErrorCode? error)
     {
+        var tags = new TagList
+        {
+            { "messaging.system", "kafka" },
+            { "messaging.destination.name", topic },
+        };
+        if (error is { } code)
+        {
+            tags.Add("error.type", code.ToString());
+        }
+
+        PublishDuration.Record(elapsed.TotalSeconds, tags);
+        PublishMessages.Add(1, tags);
+    }
+
+    public static void Acknowledged(Activity? activity, DeliveryResult<byte[], byte[]> result, TimeSpan elapsed)
+    {
+        Published(result.Topic, elapsed, error: null);
         activity?.SetTag("messaging.kafka.destination.partition", result.Partition.Value);
         activity?.SetTag("messaging.kafka.message.offset", result.Offset.Value);
     }
 
-    public static void Failed(Activity? activity, Error error)
+    public static void Failed(Activity? activity, string topic, Error error, TimeSpan elapsed)
     {
+        Published(topic, elapsed, error.Code);
         activity?.SetStatus(ActivityStatusCode.Error, error.Reason);
         activity?.SetTag("error.type", error.Code.ToString());
     }
