@@ -8,11 +8,14 @@ namespace StripeCdc.Telemetry;
 /// </summary>
 public sealed class PipelineStatistics(TimeProvider timeProvider)
 {
-    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
+    private const int RateWindowSeconds = 10;
     private readonly ConcurrentDictionary<string, long> _recordsByTopic = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _deadLettersByReason = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _eventsByOutcome = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<long> _recentEvents = new();
+    // One counter per second of the window, stamped with the second it counts; no allocation per event.
+    private readonly long[] _secondCounts = new long[RateWindowSeconds];
+    private readonly long[] _secondStamps = new long[RateWindowSeconds];
+    private readonly Lock _rateLock = new();
 
     public void RecordProduced(string topic) => _recordsByTopic.AddOrUpdate(topic, 1, (_, n) => n + 1);
 
@@ -21,29 +24,48 @@ public sealed class PipelineStatistics(TimeProvider timeProvider)
     public void EventHandled(string outcome)
     {
         _eventsByOutcome.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-        var now = timeProvider.GetTimestamp();
-        _recentEvents.Enqueue(now);
-        Trim(now);
+        var second = CurrentSecond();
+        var slot = (int)(second % RateWindowSeconds);
+        lock (_rateLock)
+        {
+            if (_secondStamps[slot] != second)
+            {
+                _secondStamps[slot] = second;
+                _secondCounts[slot] = 0;
+            }
+
+            _secondCounts[slot]++;
+        }
     }
 
     public PipelineStatisticsSnapshot Snapshot()
     {
-        var now = timeProvider.GetTimestamp();
-        Trim(now);
         return new PipelineStatisticsSnapshot(
             new SortedDictionary<string, long>(_recordsByTopic, StringComparer.Ordinal),
             new SortedDictionary<string, long>(_deadLettersByReason, StringComparer.Ordinal),
             new SortedDictionary<string, long>(_eventsByOutcome, StringComparer.Ordinal),
-            _recentEvents.Count / RateWindow.TotalSeconds);
+            RecentEvents() / (double)RateWindowSeconds);
     }
 
-    private void Trim(long now)
+    private long RecentEvents()
     {
-        while (_recentEvents.TryPeek(out var oldest) && timeProvider.GetElapsedTime(oldest, now) > RateWindow)
+        var now = CurrentSecond();
+        long total = 0;
+        lock (_rateLock)
         {
-            _recentEvents.TryDequeue(out _);
+            for (var i = 0; i < RateWindowSeconds; i++)
+            {
+                if (now - _secondStamps[i] < RateWindowSeconds)
+                {
+                    total += _secondCounts[i];
+                }
+            }
         }
+
+        return total;
     }
+
+    private long CurrentSecond() => timeProvider.GetUtcNow().ToUnixTimeSeconds();
 }
 
 public sealed record PipelineStatisticsSnapshot(
