@@ -34,8 +34,6 @@ public sealed class OutgoingRecord
 
     public List<RecordHeader> Headers { get; } = [];
 
-    public bool HasAppendedFields => _fields is not null;
-
     /// <summary>
     /// A writer positioned inside the value's top-level object: write properties with it and they are
     /// appended after the payload's own fields.

@@ -4,8 +4,6 @@ namespace StripeCdc.Records;
 public static class RecordHeaderNames
 {
     public const string Op = "__op";
-    public const string TraceParent = "traceparent";
-    public const string TraceState = "tracestate";
     public const string DeadLetterReason = "__dlq_reason";
     public const string DeadLetterError = "__dlq_error";
     public const string DeadLetterSource = "__dlq_source";
