@@ -24,6 +24,7 @@ public static class LedgerServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<KafkaSinkOptions>()
             .Configure(o => o.BootstrapServers ??= configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName));
+        services.TryAddSingleton<KafkaProducerConnection>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KafkaEventLedger>();
         services.TryAddSingleton<IEventLedger>(sp => sp.GetRequiredService<KafkaEventLedger>());

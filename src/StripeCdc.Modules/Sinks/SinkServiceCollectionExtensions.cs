@@ -22,6 +22,7 @@ public static class SinkServiceCollectionExtensions
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers), "ConnectionStrings:kafka must name the Kafka bootstrap servers (host:port[,host:port]).")
             .ValidateOnStart();
+        services.TryAddSingleton<KafkaProducerConnection>();
         services.RemoveAll<IRecordSink>();
         services.AddSingleton<IRecordSink, KafkaRecordSink>();
         services.TryAddSingleton<DeadLetterReplayer>();

@@ -1,106 +1,109 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StripeCdc.Records;
 using StripeCdc.Telemetry;
 
 namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>
-/// Writes records with an idempotent producer and <c>acks=all</c>; <see cref="WriteAsync"/> completes
+/// Writes records with the shared idempotent <c>acks=all</c> producer; <see cref="WriteAsync"/> completes
 /// when every record of the batch is acknowledged. The producer retries transient broker errors itself
 /// (idempotence keeps those retries free of duplicates) until <c>message.timeout.ms</c>.
 /// </summary>
-internal sealed partial class KafkaRecordSink : IRecordSink, IDisposable
+internal sealed class KafkaRecordSink(KafkaProducerConnection connection, StripeCdcMetrics metrics) : IRecordSink
 {
-    private readonly IProducer<byte[], byte[]> _producer;
-    private readonly StripeCdcMetrics _metrics;
+    private readonly IProducer<byte[], byte[]> _producer = connection.Producer;
 
-    public KafkaRecordSink(IOptions<KafkaSinkOptions> options, StripeCdcMetrics metrics, ILogger<KafkaRecordSink> logger)
+    public ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
-        _metrics = metrics;
-        _producer = new ProducerBuilder<byte[], byte[]>(CreateConfig(options.Value))
-            .SetLogHandler((_, message) => LogClient(logger, MapLevel(message.Level), message.Facility, message.Message))
-            .SetErrorHandler((_, error) => LogClientError(logger, error.Code, error.Reason, error.IsFatal))
-            .Build();
+        var completion = new DeliveryCompletion(records.Count);
+        completion.CancelOn(cancellationToken);
+        foreach (var record in records)
+        {
+            var delivery = new RecordDelivery(record.Topic, completion, metrics);
+            try
+            {
+                _producer.Produce(record.Topic, delivery.CreateMessage(record), delivery.OnDelivered);
+            }
+            catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
+            {
+                delivery.NotProduced(ex);
+                break;
+            }
+        }
+
+        completion.AllProduced();
+        return completion.Task;
     }
 
-    public static ProducerConfig CreateConfig(KafkaSinkOptions options)
+    /// <summary>One record in flight: its producer span, its start time, and the batch waiting for it.</summary>
+    private sealed class RecordDelivery(string topic, DeliveryCompletion completion, StripeCdcMetrics metrics)
     {
-        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private Activity? _activity;
+
+        public Message<byte[], byte[]> CreateMessage(OutgoingRecord record)
         {
-            throw new InvalidOperationException(
-                "No Kafka address: set ConnectionStrings:kafka (ConnectionStrings__kafka) to host:port[,host:port].");
+            var caller = Activity.Current;
+            _activity = KafkaTelemetry.StartPublish(topic);
+            var headers = new Headers();
+            foreach (var header in record.Headers)
+            {
+                headers.Add(header.Name, header.Value);
+            }
+
+            KafkaTelemetry.InjectTraceContext(_activity, headers);
+
+            if (_activity is not null)
+            {
+                // The span covers this record's round trip; the caller's next steps are not inside it.
+                Activity.Current = caller;
+            }
+
+            return new Message<byte[], byte[]> { Key = record.Key!, Value = record.BuildValue(), Headers = headers };
         }
 
-        var config = new ProducerConfig(options.Config)
+        public void OnDelivered(DeliveryReport<byte[], byte[]> report)
         {
-            BootstrapServers = options.BootstrapServers,
-        };
+            // Runs on the producer's delivery-report thread.
+            var elapsed = Stopwatch.GetElapsedTime(_started);
+            if (report.Error.IsError)
+            {
+                KafkaTelemetry.Failed(_activity, topic, report.Error, elapsed);
+                EndSpan();
+                completion.Fail(SinkFailure(report.Error, $"Kafka did not acknowledge a record for topic '{topic}'"));
+                return;
+            }
 
-        // Durability is the contract (a 2xx means acknowledged by all in-sync replicas), not a default.
-        config.EnableIdempotence = true;
-        config.Acks = Acks.All;
-        config.LingerMs ??= 2;
-        config.ClientId ??= "stripecdc";
-        return config;
-    }
-
-    public async ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
-    {
-        if (records.Count == 1)
-        {
-            await ProduceAsync(records[0], cancellationToken);
-            return;
+            KafkaTelemetry.Acknowledged(_activity, report, elapsed);
+            EndSpan();
+            metrics.RecordProduced(topic);
+            completion.Delivered();
         }
 
-        var deliveries = new Task[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        public void NotProduced(Exception exception)
         {
-            deliveries[i] = ProduceAsync(records[i], cancellationToken);
+            var error = exception is KafkaException kafka ? kafka.Error : new Error(ErrorCode.Local_InvalidArg, exception.Message);
+            KafkaTelemetry.Failed(_activity, topic, error, Stopwatch.GetElapsedTime(_started));
+            EndSpan();
+            completion.Fail(SinkFailure(error, "The Kafka producer failed"));
         }
 
-        await Task.WhenAll(deliveries);
-    }
-
-    public void Dispose()
-    {
-        _producer.Flush(TimeSpan.FromSeconds(10));
-        _producer.Dispose();
-    }
-
-    private async Task ProduceAsync(OutgoingRecord record, CancellationToken cancellationToken)
-    {
-        using var activity = KafkaTelemetry.StartPublish(record.Topic);
-        var headers = new Headers();
-        foreach (var header in record.Headers)
+        private void EndSpan()
         {
-            headers.Add(header.Name, header.Value);
+            if (_activity is null)
+            {
+                return;
+            }
+
+            // Stopping a span makes its parent current on this thread; nothing here belongs to that trace.
+            var current = Activity.Current;
+            _activity.Dispose();
+            Activity.Current = current;
         }
 
-        KafkaTelemetry.InjectTraceContext(activity, headers);
-        var message = new Message<byte[], byte[]> { Key = record.Key!, Value = record.BuildValue(), Headers = headers };
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            var result = await _producer.ProduceAsync(record.Topic, message, cancellationToken);
-            KafkaTelemetry.Acknowledged(activity, result, Stopwatch.GetElapsedTime(started));
-            _metrics.RecordProduced(record.Topic);
-        }
-        catch (ProduceException<byte[], byte[]> ex)
-        {
-            KafkaTelemetry.Failed(activity, record.Topic, ex.Error, Stopwatch.GetElapsedTime(started));
-            throw new SinkException(
-                $"Kafka did not acknowledge a record for topic '{record.Topic}': {ex.Error.Reason} ({ex.Error.Code}).",
-                IsPermanent(ex.Error.Code),
-                ex);
-        }
-        catch (KafkaException ex)
-        {
-            KafkaTelemetry.Failed(activity, record.Topic, ex.Error, Stopwatch.GetElapsedTime(started));
-            throw new SinkException($"The Kafka producer failed: {ex.Error.Reason} ({ex.Error.Code}).", IsPermanent(ex.Error.Code), ex);
-        }
+        private static SinkException SinkFailure(Error error, string what) =>
+            new($"{what}: {error.Reason} ({error.Code}).", IsPermanent(error.Code));
     }
 
     /// <summary>Errors that the same record will meet again however often it is retried.</summary>
@@ -113,18 +116,4 @@ internal sealed partial class KafkaRecordSink : IRecordSink, IDisposable
         ErrorCode.RecordListTooLarge or
         ErrorCode.TopicAuthorizationFailed or
         ErrorCode.Local_InvalidArg;
-
-    private static LogLevel MapLevel(SyslogLevel level) => level switch
-    {
-        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
-        SyslogLevel.Warning => LogLevel.Warning,
-        SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
-        _ => LogLevel.Debug,
-    };
-
-    [LoggerMessage(Message = "librdkafka {Facility}: {Message}")]
-    private static partial void LogClient(ILogger logger, LogLevel level, string facility, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer error {Code}: {Reason} (fatal: {IsFatal})")]
-    private static partial void LogClientError(ILogger logger, ErrorCode code, string reason, bool isFatal);
 }
