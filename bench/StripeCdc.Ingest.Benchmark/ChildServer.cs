@@ -22,6 +22,8 @@ internal sealed class ChildServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>The highest resident set size seen while the server ran, in bytes.</summary>
     public long PeakRssBytes { get; private set; }
 

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace StripeCdc.Ingest.Benchmark;
 
 /// <summary>Posts signed events: closed loop (as fast as N clients can) or open loop at a fixed rate.</summary>
-internal sealed class LoadGenerator(HttpClient client, string url, EventSource events)
+internal sealed class LoadGenerator(HttpClient client, string url, EventSource events, CpuClock cpu)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -19,9 +19,10 @@ internal sealed class LoadGenerator(HttpClient client, string url, EventSource e
         var measureTo = warmup + duration;
         var perWorker = new List<double>[concurrency];
         long failed = 0;
+        var cpuUse = MeasureCpuAsync(clock, measureFrom, measureTo);
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
-            var latencies = perWorker[worker] = new List<double>(100_000);
+            var latencies = perWorker[worker] = new List<double>(4096);
             while (clock.Elapsed < measureTo)
             {
                 var started = clock.Elapsed;
@@ -40,19 +41,25 @@ internal sealed class LoadGenerator(HttpClient client, string url, EventSource e
                 }
             }
         }));
-        return LoadResult.From([.. perWorker.SelectMany(l => l)], failed, duration);
+        return LoadResult.From([.. perWorker.SelectMany(l => l)], failed, duration, await cpuUse);
     }
 
-    /// <summary>Open loop: requests start on schedule whether or not earlier ones were answered.</summary>
-    public async Task<LoadResult> FixedRateAsync(double perSecond, TimeSpan duration)
+    /// <summary>
+    /// Open loop: requests start on schedule whether or not earlier ones were answered. The first
+    /// <paramref name="leadIn"/> is sent but not measured: it lets both sides settle from the closed-loop
+    /// phase (connection pool size, the driver's garbage from the last phase).
+    /// </summary>
+    public async Task<LoadResult> FixedRateAsync(double perSecond, TimeSpan leadIn, TimeSpan duration)
     {
         var clock = Stopwatch.StartNew();
+        var end = leadIn + duration;
         var latencies = new List<double>((int)(perSecond * duration.TotalSeconds) + 16);
         var gate = new Lock();
         long failed = 0;
         long sent = 0;
         var inFlight = new List<Task>();
-        while (clock.Elapsed < duration)
+        var cpuUse = MeasureCpuAsync(clock, leadIn, end);
+        while (clock.Elapsed < end)
         {
             var due = (long)(clock.Elapsed.TotalSeconds * perSecond);
             for (; sent < due; sent++)
@@ -64,12 +71,17 @@ internal sealed class LoadGenerator(HttpClient client, string url, EventSource e
         }
 
         await Task.WhenAll(inFlight);
-        return LoadResult.From(latencies, failed, duration);
+        return LoadResult.From(latencies, failed, duration, await cpuUse);
 
         async Task TimedAsync()
         {
             var started = clock.Elapsed;
             var ok = await SendAsync();
+            if (started < leadIn)
+            {
+                return;
+            }
+
             var took = (clock.Elapsed - started).TotalMilliseconds;
             lock (gate)
             {
@@ -83,6 +95,16 @@ internal sealed class LoadGenerator(HttpClient client, string url, EventSource e
                 }
             }
         }
+    }
+
+    private async Task<CpuUse> MeasureCpuAsync(Stopwatch clock, TimeSpan from, TimeSpan to)
+    {
+        await Task.Delay(Until(from));
+        var start = cpu.Read();
+        await Task.Delay(Until(to));
+        return CpuClock.Between(start, cpu.Read());
+
+        TimeSpan Until(TimeSpan at) => at > clock.Elapsed ? at - clock.Elapsed : TimeSpan.Zero;
     }
 
     private async Task<bool> SendAsync()
