@@ -4,5 +4,6 @@ return args.FirstOrDefault() switch
 {
     ServerMode.Bare => await ServerMode.RunBareAsync(args[1..]),
     ServerMode.Ingest => await ServerMode.RunIngestAsync(args[1..]),
+    "--allocations" => await AllocationProbe.RunAsync(),
     _ => await Driver.RunAsync(BenchmarkOptions.Parse(args)),
 };
