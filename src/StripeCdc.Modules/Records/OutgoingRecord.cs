@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace StripeCdc.Records;
@@ -10,8 +9,7 @@ namespace StripeCdc.Records;
 /// </summary>
 public sealed class OutgoingRecord
 {
-    private ArrayBufferWriter<byte>? _fieldBuffer;
-    private Utf8JsonWriter? _fields;
+    private AppendedFieldsWriter? _fields;
     private byte[]? _value;
 
     public OutgoingRecord(string topic, byte[]? key, ReadOnlyMemory<byte> payload, RecordRole role = RecordRole.Parent)
@@ -42,14 +40,12 @@ public sealed class OutgoingRecord
     {
         get
         {
-            if (_fields is null)
+            if (_value is not null)
             {
-                _fieldBuffer = new ArrayBufferWriter<byte>(256);
-                _fields = new Utf8JsonWriter(_fieldBuffer, new JsonWriterOptions { SkipValidation = true });
-                _fields.WriteStartObject();
+                throw new InvalidOperationException("The record's value is built; no more fields can be appended.");
             }
 
-            return _fields;
+            return (_fields ??= AppendedFieldsWriter.Rent()).Writer;
         }
     }
 
@@ -78,9 +74,6 @@ public sealed class OutgoingRecord
             return Payload.ToArray();
         }
 
-        _fields.WriteEndObject();
-        _fields.Flush();
-        var appended = _fieldBuffer!.WrittenSpan[1..]; // drop '{'; keeps the closing '}'
         var payload = Payload.Span;
         var close = payload.LastIndexOf((byte)'}');
         if (close < 0)
@@ -88,6 +81,7 @@ public sealed class OutgoingRecord
             throw new InvalidOperationException("Fields can only be appended to a JSON object payload.");
         }
 
+        var appended = _fields.Complete();
         var body = payload[..close].TrimEnd(" \t\r\n"u8);
         var needsComma = body.Length > 1 && appended.Length > 1;
         var value = new byte[body.Length + (needsComma ? 1 : 0) + appended.Length];
@@ -98,7 +92,8 @@ public sealed class OutgoingRecord
         }
 
         appended.CopyTo(value.AsSpan(value.Length - appended.Length));
-        _fields.Dispose();
+        _fields.Return();
+        _fields = null;
         return value;
     }
 }

@@ -10,10 +10,15 @@ public static class RecordKeys
 
     public static byte[] ForChild(string? parentId, string? itemId) => Write(parentId, itemId, withItem: true);
 
+    // Keys are written synchronously, so one writer per thread serves every record.
+    [ThreadStatic]
+    private static KeyWriter? t_writer;
+
     private static byte[] Write(string? id, string? itemId, bool withItem)
     {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var key = t_writer ??= new KeyWriter();
+        var writer = key.Writer;
+        try
         {
             writer.WriteStartObject();
             writer.WriteString("id"u8, id);
@@ -23,8 +28,22 @@ public static class RecordKeys
             }
 
             writer.WriteEndObject();
+            writer.Flush();
+            return key.Buffer.WrittenSpan.ToArray();
         }
+        finally
+        {
+            writer.Reset();
+            key.Buffer.ResetWrittenCount();
+        }
+    }
 
-        return buffer.WrittenSpan.ToArray();
+    private sealed class KeyWriter
+    {
+        public KeyWriter() => Writer = new Utf8JsonWriter(Buffer);
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(128);
+
+        public Utf8JsonWriter Writer { get; }
     }
 }
