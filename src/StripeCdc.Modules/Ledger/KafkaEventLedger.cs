@@ -116,7 +116,15 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
         }
 
         _stop.Cancel();
-        _connection.Producer.Flush(cancellationToken);
+        try
+        {
+            _connection.Producer.Flush(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown ran out of time; commits still queued are lost like any unwritten commit (at-least-once).
+        }
+
         _tail?.Join(TimeSpan.FromSeconds(5));
         return Task.CompletedTask;
     }

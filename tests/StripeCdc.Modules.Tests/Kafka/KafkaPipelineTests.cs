@@ -47,6 +47,31 @@ public sealed class KafkaPipelineTests(KafkaFixture kafka) : IDisposable
     }
 
     [Fact]
+    public async Task A_telemetry_listener_that_throws_on_the_delivery_thread_does_not_hold_up_the_write()
+    {
+        var prefix = UniquePrefix();
+        using var host = KafkaHost(prefix);
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "StripeCdc.Kafka" && instrument.Name == "messaging.publish.duration")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, _, _) => throw new InvalidOperationException("a broken exporter"));
+        listener.Start();
+
+        var context = await host.ProcessAsync(StripeObjects.Event("customer.created", StripeObjects.Customer("cus_t"), id: "evt_t"))
+            .WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(PipelineOutcome.Produced, context.Outcome);
+        Assert.Single(kafka.Read(prefix + "customer", expected: 1));
+    }
+
+    [Fact]
     public async Task The_sink_reports_Aspires_producer_metrics_per_topic()
     {
         var prefix = UniquePrefix();

@@ -21,6 +21,9 @@ internal sealed class DeliveryCompletion : IValueTaskSource
 
     public ValueTask Task => new(this, _core.Version);
 
+    /// <summary>True once the batch has succeeded, failed or stopped waiting.</summary>
+    public bool IsFinished => Volatile.Read(ref _completed) == 1;
+
     /// <summary>Stops waiting when <paramref name="token"/> fires; the messages themselves stay with the producer.</summary>
     public void CancelOn(CancellationToken token)
     {

@@ -18,22 +18,52 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
     {
         var completion = new DeliveryCompletion(records.Count);
         completion.CancelOn(cancellationToken);
-        foreach (var record in records)
+        try
         {
-            var delivery = new RecordDelivery(record.Topic, completion, metrics);
-            try
+            foreach (var record in records)
             {
-                _producer.Produce(record.Topic, delivery.CreateMessage(record), delivery.OnDelivered);
+                // Once the batch has failed or its deadline passed, more records would only come back as duplicates.
+                if (completion.IsFinished || !TryProduce(record, completion))
+                {
+                    break;
+                }
             }
-            catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
-            {
-                delivery.NotProduced(ex);
-                break;
-            }
+        }
+        catch (Exception ex)
+        {
+            // A record that cannot even be built: end the wait (and its cancellation registration) and let the caller see why.
+            completion.Fail(ex);
+            throw;
         }
 
         completion.AllProduced();
         return completion.Task;
+    }
+
+    private bool TryProduce(OutgoingRecord record, DeliveryCompletion completion)
+    {
+        var value = record.BuildValue();
+        var delivery = new RecordDelivery(record.Topic, completion, metrics);
+        var message = delivery.CreateMessage(record, value);
+        try
+        {
+            _producer.Produce(record.Topic, message, delivery.OnDelivered);
+            return true;
+        }
+        catch (KafkaException ex)
+        {
+            delivery.NotProduced(ex.Error);
+        }
+        catch (ObjectDisposedException)
+        {
+            delivery.NotProduced(new Error(ErrorCode.Local_Destroy, "The producer is shut down."));
+        }
+        catch (ArgumentException ex)
+        {
+            delivery.NotProduced(new Error(ErrorCode.Local_InvalidArg, ex.Message));
+        }
+
+        return false;
     }
 
     /// <summary>One record in flight: its producer span, its start time, and the batch waiting for it.</summary>
@@ -42,7 +72,7 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
         private readonly long _started = Stopwatch.GetTimestamp();
         private Activity? _activity;
 
-        public Message<byte[], byte[]> CreateMessage(OutgoingRecord record)
+        public Message<byte[], byte[]> CreateMessage(OutgoingRecord record, byte[] value)
         {
             var caller = Activity.Current;
             _activity = KafkaTelemetry.StartPublish(topic);
@@ -53,37 +83,49 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
             }
 
             KafkaTelemetry.InjectTraceContext(_activity, headers);
-
             if (_activity is not null)
             {
                 // The span covers this record's round trip; the caller's next steps are not inside it.
                 Activity.Current = caller;
             }
 
-            return new Message<byte[], byte[]> { Key = record.Key!, Value = record.BuildValue(), Headers = headers };
+            return new Message<byte[], byte[]> { Key = record.Key!, Value = value, Headers = headers };
         }
 
         public void OnDelivered(DeliveryReport<byte[], byte[]> report)
         {
-            // Runs on the producer's delivery-report thread.
+            // Runs on the producer's delivery-report thread. Confluent only logs what a handler throws,
+            // so the batch is told in any case: a record left uncounted would hold its writer forever.
             var elapsed = Stopwatch.GetElapsedTime(_started);
-            if (report.Error.IsError)
+            try
             {
-                KafkaTelemetry.Failed(_activity, topic, report.Error, elapsed);
-                EndSpan();
-                completion.Fail(SinkFailure(report.Error, $"Kafka did not acknowledge a record for topic '{topic}'"));
-                return;
-            }
+                if (report.Error.IsError)
+                {
+                    KafkaTelemetry.Failed(_activity, topic, report.Error, elapsed);
+                }
+                else
+                {
+                    KafkaTelemetry.Acknowledged(_activity, report, elapsed);
+                    metrics.RecordProduced(topic);
+                }
 
-            KafkaTelemetry.Acknowledged(_activity, report, elapsed);
-            EndSpan();
-            metrics.RecordProduced(topic);
-            completion.Delivered();
+                EndSpan();
+            }
+            finally
+            {
+                if (report.Error.IsError)
+                {
+                    completion.Fail(SinkFailure(report.Error, $"Kafka did not acknowledge a record for topic '{topic}'"));
+                }
+                else
+                {
+                    completion.Delivered();
+                }
+            }
         }
 
-        public void NotProduced(Exception exception)
+        public void NotProduced(Error error)
         {
-            var error = exception is KafkaException kafka ? kafka.Error : new Error(ErrorCode.Local_InvalidArg, exception.Message);
             KafkaTelemetry.Failed(_activity, topic, error, Stopwatch.GetElapsedTime(_started));
             EndSpan();
             completion.Fail(SinkFailure(error, "The Kafka producer failed"));
