@@ -75,17 +75,27 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
         };
         var delivery = new DeliveryCompletion(1);
         delivery.CancelOn(cancellationToken);
-        _connection.Producer.Produce(_options.Topic, message, report =>
+        try
         {
-            if (report.Error.IsError)
+            _connection.Producer.Produce(_options.Topic, message, report =>
             {
-                delivery.Fail(new SinkException($"The event ledger commit was not acknowledged: {report.Error.Reason} ({report.Error.Code})."));
-            }
-            else
-            {
-                delivery.Delivered();
-            }
-        });
+                if (report.Error.IsError)
+                {
+                    delivery.Fail(new SinkException($"The event ledger commit was not acknowledged: {report.Error.Reason} ({report.Error.Code})."));
+                }
+                else
+                {
+                    delivery.Delivered();
+                }
+            });
+        }
+        catch (Exception ex)
+        {
+            // Not handed to the producer (queue full, shut down): end the wait and its cancellation registration.
+            delivery.Fail(ex);
+            throw;
+        }
+
         delivery.AllProduced();
         await delivery.Task;
     }
