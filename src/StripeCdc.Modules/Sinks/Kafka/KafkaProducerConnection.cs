@@ -10,7 +10,7 @@ namespace StripeCdc.Sinks.Kafka;
 /// the same produce requests. Built when first asked for, so a bad producer setting fails at start-up
 /// where the sink is resolved.
 /// </summary>
-public sealed partial class KafkaProducerConnection : IDisposable
+internal sealed partial class KafkaProducerConnection : IDisposable
 {
     private readonly IProducer<byte[], byte[]> _producer;
 
@@ -24,7 +24,7 @@ public sealed partial class KafkaProducerConnection : IDisposable
 
     public IProducer<byte[], byte[]> Producer => _producer;
 
-    public static ProducerConfig CreateConfig(KafkaSinkOptions options)
+    private static ProducerConfig CreateConfig(KafkaSinkOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.BootstrapServers))
         {
