@@ -118,6 +118,26 @@ public sealed class KafkaFaultTests(KafkaFixture kafka)
         Assert.Equal(1 + accepted, kafka.Count(source.Topic("customer")));
     }
 
+    [Fact]
+    public async Task A_produce_error_the_record_would_meet_again_dead_letters_the_event_as_sink_error()
+    {
+        var source = new TestSource();
+        await using var server = await IngestServer.StartAsync(kafka, source.Settings);
+        using var warmUp = await server.Client.SendAsync(StripeEvents.Request(source, StripeEvents.CustomerCreated()));
+        // The warm-up's ledger commit is written after its answer; let it go out before the error is armed.
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(kafka.Count(source.LedgerTopic) == 1), TimeSpan.FromSeconds(10)));
+        var payload = StripeEvents.CustomerCreated();
+
+        kafka.Cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.InvalidRecord);
+        using var response = await server.Client.SendAsync(StripeEvents.Request(source, payload));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var dlq = Assert.Single(kafka.Read(source.DeadLetterTopic, 1));
+        Assert.Equal("sink_error", Encoding.UTF8.GetString(dlq.Message.Headers.GetLastBytes("__dlq_reason")));
+        Assert.Equal(payload, Encoding.UTF8.GetString(dlq.Message.Value));
+        Assert.Equal(1, kafka.Count(source.Topic("customer"))); // the warm-up's record only
+    }
+
     internal static string EventId(string payload) => JsonDocument.Parse(payload).RootElement.GetProperty("id").GetString()!;
 
     internal static List<string> EventIds(IEnumerable<ConsumeResult<byte[], byte[]>> records, string field = "_event_id") =>
