@@ -13,7 +13,7 @@ public sealed class ResourceCommandTests(StackFixture stack)
     public async Task Replay_dead_letters_re_injects_a_dead_lettered_event_when_signature_checks_are_skipped()
     {
         var id = "evt_replay_" + Guid.NewGuid().ToString("N")[..10];
-        await DeadLetterAsync(id);
+        await stack.DeadLetterAsync(id);
 
         var result = await stack.ExecuteCommandAsync("ingest", "replay-dead-letters", ("skipSignatureCheck", InputType.Boolean, "true"));
 
@@ -87,19 +87,6 @@ public sealed class ResourceCommandTests(StackFixture stack)
         Assert.NotNull(record);
         var value = Encoding.UTF8.GetString(record!.Message.Value);
         return value.Contains(Sha256Hex(email), StringComparison.Ordinal) && !value.Contains(email, StringComparison.Ordinal);
-    }
-
-    /// <summary>Posts an event with a signature that matches no secret: 400, and its body in the DLQ.</summary>
-    private async Task DeadLetterAsync(string eventId)
-    {
-        var body = StripeObjects.Event("customer.created", StripeObjects.Customer("cus_" + eventId), id: eventId);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe?api_key={StackFixture.ApiKey}")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Stripe-Signature", "t=1,v1=" + new string('0', 64));
-        Assert.Equal(HttpStatusCode.BadRequest, (await stack.Ingest.SendAsync(request)).StatusCode);
-        Assert.NotNull(stack.FindRecord("stripe_dlq", r => Encoding.UTF8.GetString(r.Message.Value) == body));
     }
 
     private static string Sha256Hex(string text) =>

@@ -1,9 +1,11 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.FakeStripe;
+using StripeCdc.Testing;
 
 namespace StripeCdc.AppHost.Tests;
 
@@ -47,6 +49,8 @@ public sealed class StackFixture : IAsyncLifetime
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
             [$"StripeCdc:Sources:default:ApiKey={ApiKey}"],
             timeout.Token);
+        // The testing builder turns the dashboard's input dialogs off; the browser test runs a command that asks for input.
+        builder.Configuration["ASPIRE_INTERACTIVITY_ENABLED"] = "true";
         builder.CreateResourceBuilder<ProjectResource>("ingest")
             .WithEnvironment("StripeCdc__Sources__default__SigningSecrets", SigningSecret);
         builder.CreateResourceBuilder<ProjectResource>("snapshot")
@@ -93,6 +97,19 @@ public sealed class StackFixture : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe?api_key={ApiKey}") { Content = content };
         request.Headers.Add("Stripe-Signature", global::Stripe.EventUtility.GenerateSignatureHeader(body, SigningSecret));
         return await Ingest.SendAsync(request);
+    }
+
+    /// <summary>Posts an event with a signature that matches no secret: 400, and its body in the DLQ.</summary>
+    public async Task DeadLetterAsync(string eventId)
+    {
+        var body = StripeObjects.Event("customer.created", StripeObjects.Customer("cus_" + eventId), id: eventId);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe?api_key={StackFixture.ApiKey}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Stripe-Signature", "t=1,v1=" + new string('0', 64));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Ingest.SendAsync(request)).StatusCode);
+        Assert.NotNull(FindRecord("stripe_dlq", r => Encoding.UTF8.GetString(r.Message.Value) == body));
     }
 
     /// <summary>Reads a topic from the beginning until a record satisfies <paramref name="match"/>.</summary>

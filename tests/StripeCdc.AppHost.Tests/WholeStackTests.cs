@@ -66,6 +66,22 @@ public sealed class WholeStackTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task The_ingests_structured_logs_reach_the_aspire_dashboard()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var logs = "";
+        while (DateTime.UtcNow < deadline && !logs.Contains("Record pipeline", StringComparison.Ordinal))
+        {
+            logs = await stack.Dashboard.GetStringAsync("/api/telemetry/logs?resource=ingest");
+            await Task.Delay(500);
+        }
+
+        Assert.Contains("Record pipeline", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(StackFixture.SigningSecret, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(StackFixture.ApiKey, logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Admin_operations_are_not_reachable_on_the_public_webhook_port_without_the_admin_token()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await stack.Ingest.GetAsync("/admin/pipeline")).StatusCode);
