@@ -13,9 +13,11 @@ namespace StripeCdc.Sinks.Kafka;
 internal sealed partial class KafkaProducerConnection : IDisposable
 {
     private readonly IProducer<byte[], byte[]> _producer;
+    private readonly ILogger<KafkaProducerConnection> _logger;
 
     public KafkaProducerConnection(IOptions<KafkaSinkOptions> options, ILogger<KafkaProducerConnection> logger)
     {
+        _logger = logger;
         _producer = new ProducerBuilder<byte[], byte[]>(CreateConfig(options.Value))
             .SetLogHandler((_, message) => LogClient(logger, MapLevel(message.Level), message.Facility, message.Message))
             .SetErrorHandler((_, error) => LogClientError(logger, error.Code, error.Reason, error.IsFatal))
@@ -54,8 +56,9 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 
     public void Dispose()
     {
-        _producer.Flush(TimeSpan.FromSeconds(10));
+        var undelivered = _producer.Flush(TimeSpan.FromSeconds(10));
         _producer.Dispose();
+        LogFlushed(_logger, undelivered);
     }
 
     private static LogLevel MapLevel(SyslogLevel level) => level switch
@@ -68,6 +71,9 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 
     [LoggerMessage(Message = "librdkafka {Facility}: {Message}")]
     private static partial void LogClient(ILogger logger, LogLevel level, string facility, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka producer flushed and closed; {Undelivered} message(s) left undelivered.")]
+    private static partial void LogFlushed(ILogger logger, int undelivered);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer error {Code}: {Reason} (fatal: {IsFatal})")]
     private static partial void LogClientError(ILogger logger, ErrorCode code, string reason, bool isFatal);
