@@ -1,4 +1,4 @@
-namespace StripeCdc.Snapshot.StripeApi;
+namespace StripeCdc.StripeApi;
 
 /// <summary>
 /// The innermost handler of the HttpClient given to Stripe.net: every request that leaves the process,

@@ -3,13 +3,13 @@ using Microsoft.Extensions.Options;
 using Stripe;
 using StripeCdc.Configuration;
 
-namespace StripeCdc.Snapshot.StripeApi;
+namespace StripeCdc.StripeApi;
 
 /// <summary>
 /// One <see cref="StripeApiClient"/> per source, made on first use. Each source is one Stripe account,
 /// so each gets one request budget, shared by everything in this process that calls that account.
 /// </summary>
-internal sealed class StripeApiClients(IOptions<SnapshotOptions> options, TimeProvider time) : IDisposable
+internal sealed class StripeApiClients(IOptions<StripeApiOptions> options, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<StripeApiClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentBag<HttpClient> _httpClients = [];

@@ -1,4 +1,4 @@
-namespace StripeCdc.Snapshot.StripeApi;
+namespace StripeCdc.StripeApi;
 
 /// <summary>
 /// A token bucket for Stripe requests, written as GCRA: each request reserves the next free slot

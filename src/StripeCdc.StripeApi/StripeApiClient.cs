@@ -3,7 +3,7 @@ using System.Net;
 using Stripe;
 using StripeCdc.Configuration;
 
-namespace StripeCdc.Snapshot.StripeApi;
+namespace StripeCdc.StripeApi;
 
 /// <summary>
 /// One source's Stripe API access: the Stripe.net client (its HttpClient runs every request through
@@ -11,7 +11,7 @@ namespace StripeCdc.Snapshot.StripeApi;
 /// still fails after Stripe.net's retries is retried here when the failure is transient (5xx, 409,
 /// 429 without <c>Stripe-Should-Retry: false</c>, network).
 /// </summary>
-internal sealed class StripeApiClient(SourceSettings source, StripeClient client, RequestBudget budget, SnapshotOptions options, TimeProvider time)
+internal sealed class StripeApiClient(SourceSettings source, StripeClient client, RequestBudget budget, StripeApiOptions options, TimeProvider time)
 {
     public SourceSettings Source { get; } = source;
 

@@ -1,4 +1,4 @@
-namespace StripeCdc.Snapshot.StripeApi;
+namespace StripeCdc.StripeApi;
 
 /// <summary>Exponential backoff with jitter ("equal jitter": half fixed, half random), capped.</summary>
 internal static class RetryDelays

@@ -1,14 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace StripeCdc.Snapshot.StripeApi;
+namespace StripeCdc.StripeApi;
 
 /// <summary>
 /// Retries a 429 (Stripe.net does not) with backoff and jitter, honouring <c>Retry-After</c> and
 /// <c>Stripe-Should-Retry</c>: <c>false</c> hands the 429 straight back. It sits outside the budget
 /// handler, so every retry takes a slot too.
 /// </summary>
-internal sealed class RateLimitRetryHandler(IOptions<SnapshotOptions> options, TimeProvider time) : DelegatingHandler
+internal sealed class RateLimitRetryHandler(IOptions<StripeApiOptions> options, TimeProvider time) : DelegatingHandler
 {
     public const string ShouldRetryHeader = "Stripe-Should-Retry";
 

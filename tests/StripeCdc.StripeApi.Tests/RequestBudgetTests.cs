@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using StripeCdc.Snapshot.Cli;
-using StripeCdc.Snapshot.StripeApi;
 
-namespace StripeCdc.Snapshot.Tests;
+namespace StripeCdc.StripeApi.Tests;
 
 public sealed class RequestBudgetTests
 {
@@ -77,21 +75,9 @@ public sealed class RequestBudgetTests
     [InlineData("sk_test_abc", 20)]
     [InlineData("rk_test_abc", 20)]
     public void The_default_rate_follows_the_key_mode(string key, double rate) =>
-        Assert.Equal(rate, StripeKeyMode.DefaultRate(key, new SnapshotOptions()));
+        Assert.Equal(rate, StripeKeyMode.DefaultRate(key, new StripeApiOptions()));
 
     [Fact]
     public void A_configured_rate_wins_over_the_key_mode() =>
-        Assert.Equal(7, StripeKeyMode.DefaultRate("sk_live_abc", new SnapshotOptions { RequestsPerSecond = 7 }));
-
-    [Fact]
-    public void The_command_line_separates_options_flags_and_configuration_overrides()
-    {
-        var cli = CliArguments.Parse(["snapshot", "--resources", "customer,invoice", "--restart", "--StripeCdc:Snapshot:Burst=2"]);
-
-        Assert.Equal(["snapshot"], cli.Words);
-        Assert.Equal(["customer", "invoice"], cli.List("resources"));
-        Assert.True(cli.Flag("restart"));
-        Assert.Equal(["--StripeCdc:Snapshot:Burst=2"], cli.ConfigurationOverrides);
-        Assert.Equal("https://h/webhooks/stripe?…", CliApp.RedactUrl("https://h/webhooks/stripe?api_key=secret"));
-    }
+        Assert.Equal(7, StripeKeyMode.DefaultRate("sk_live_abc", new StripeApiOptions { RequestsPerSecond = 7 }));
 }
