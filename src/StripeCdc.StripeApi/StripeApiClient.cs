@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net;
+using Polly.Timeout;
 using Stripe;
 using StripeCdc.Configuration;
 
@@ -7,11 +7,10 @@ namespace StripeCdc.StripeApi;
 
 /// <summary>
 /// One source's Stripe API access: the Stripe.net client (its HttpClient runs every request through
-/// the source's <see cref="RequestBudget"/>), raw JSON reads, and cursor pagination. A request that
-/// still fails after Stripe.net's retries is retried here when the failure is transient (5xx, 409,
-/// 429 without <c>Stripe-Should-Retry: false</c>, network).
+/// <see cref="StripeResiliencePipeline"/>: retries and the source's <see cref="RequestBudget"/>), raw
+/// JSON reads, and cursor pagination.
 /// </summary>
-internal sealed class StripeApiClient(SourceSettings source, StripeClient client, RequestBudget budget, StripeApiOptions options, TimeProvider time)
+internal sealed class StripeApiClient(SourceSettings source, StripeClient client, RequestBudget budget, StripeApiOptions options)
 {
     public SourceSettings Source { get; } = source;
 
@@ -21,44 +20,41 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
 
     public bool IsLive => StripeKeyMode.IsLive(Client.ApiKey);
 
-    /// <summary>GETs a path with query parameters and returns the response body as UTF-8 JSON, byte for byte.</summary>
+    /// <summary>
+    /// GETs a path with query parameters and returns the response body as UTF-8 JSON, byte for byte.
+    /// Retries happen below, in the HttpClient's <see cref="StripeResiliencePipeline"/>; what reaches
+    /// here failed for good.
+    /// </summary>
     public async Task<byte[]> GetAsync(string path, IEnumerable<KeyValuePair<string, string>> query, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
+            // The streaming call hands back the body's bytes: no UTF-16 string in between.
+            var parameters = new BaseOptions();
+            foreach (var (key, value) in query)
             {
-                // The streaming call hands back the body's bytes: no UTF-16 string in between.
-                var parameters = new BaseOptions();
-                foreach (var (key, value) in query)
-                {
-                    parameters.AddExtraParam(key, value);
-                }
+                parameters.AddExtraParam(key, value);
+            }
 
-                await using var body = await Client.RequestStreamingAsync(HttpMethod.Get, path, parameters, null, cancellationToken);
-                using var buffer = new MemoryStream();
-                await body.CopyToAsync(buffer, cancellationToken);
-                return buffer.ToArray();
-            }
-            catch (StripeException ex) when (IsTransient(ex) && attempt < options.MaxTransientRetries)
-            {
-                await Task.Delay(RetryDelays.Backoff(attempt, options.RetryBaseDelay, options.RetryMaxDelay), time, cancellationToken);
-            }
-            catch (HttpRequestException) when (attempt < options.MaxTransientRetries)
-            {
-                await Task.Delay(RetryDelays.Backoff(attempt, options.RetryBaseDelay, options.RetryMaxDelay), time, cancellationToken);
-            }
-            catch (StripeException ex)
-            {
-                throw new StripeApiException(
-                    $"Stripe answered {(int)ex.HttpStatusCode} to GET {path}: {ex.StripeError?.Message ?? ex.Message}",
-                    (int)ex.HttpStatusCode,
-                    ex);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new StripeApiException($"Stripe could not be reached for GET {path}: {ex.Message}", 0, ex);
-            }
+            await using var body = await Client.RequestStreamingAsync(HttpMethod.Get, path, parameters, null, cancellationToken);
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        }
+        catch (StripeException ex)
+        {
+            throw new StripeApiException(
+                $"Stripe answered {(int)ex.HttpStatusCode} to GET {path}: {ex.StripeError?.Message ?? ex.Message}",
+                (int)ex.HttpStatusCode,
+                ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new StripeApiException($"Stripe could not be reached for GET {path}: {ex.Message}", 0, ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new StripeApiException($"Stripe did not answer GET {path} in time: {ex.Message}", 0, ex);
         }
     }
 
@@ -99,20 +95,4 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
             cursor = page.LastId;
         }
     }
-
-    private static bool IsTransient(StripeException exception)
-    {
-        var status = (int)exception.HttpStatusCode;
-        if (exception.HttpStatusCode == HttpStatusCode.TooManyRequests)
-        {
-            return !string.Equals(ShouldRetryHeader(exception), "false", StringComparison.OrdinalIgnoreCase);
-        }
-
-        return status is 0 or 409 or >= 500;
-    }
-
-    private static string? ShouldRetryHeader(StripeException exception) =>
-        exception.StripeResponse?.Headers is { } headers && headers.TryGetValues(RateLimitRetryHandler.ShouldRetryHeader, out var values)
-            ? values.FirstOrDefault()
-            : null;
 }

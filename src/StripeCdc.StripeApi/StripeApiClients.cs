@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Stripe;
 using StripeCdc.Configuration;
@@ -9,8 +12,9 @@ namespace StripeCdc.StripeApi;
 /// One <see cref="StripeApiClient"/> per source, made on first use. Each source is one Stripe account,
 /// so each gets one request budget, shared by everything in this process that calls that account.
 /// </summary>
-internal sealed class StripeApiClients(IOptions<StripeApiOptions> options, TimeProvider time) : IDisposable
+internal sealed class StripeApiClients(IOptions<StripeApiOptions> options, TimeProvider time, ILoggerFactory? loggers = null) : IDisposable
 {
+    private readonly ILogger _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger("StripeCdc.StripeApi");
     private readonly ConcurrentDictionary<string, Lazy<StripeApiClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentBag<HttpClient> _httpClients = [];
 
@@ -24,6 +28,11 @@ internal sealed class StripeApiClients(IOptions<StripeApiOptions> options, TimeP
         foreach (var client in _httpClients)
         {
             client.Dispose();
+        }
+
+        foreach (var api in _clients.Values.Where(c => c.IsValueCreated))
+        {
+            api.Value.Budget.Dispose();
         }
     }
 
@@ -43,23 +52,22 @@ internal sealed class StripeApiClients(IOptions<StripeApiOptions> options, TimeP
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 64,
         };
-        var handler = new RateLimitRetryHandler(options, time)
-        {
-            InnerHandler = new RequestBudgetHandler(budget) { InnerHandler = sockets },
-        };
-        var httpClient = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(80) };
+        var handler = new ResilienceHandler(StripeResiliencePipeline.Build(settings, budget, time, _logger)) { InnerHandler = sockets };
+
+        // Attempts have their own timeout in the pipeline; an overall one would cut retries short.
+        var httpClient = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _httpClients.Add(httpClient);
 
         var clientOptions = new StripeClientOptions
         {
             ApiKey = apiKey,
-            HttpClient = new SystemNetHttpClient(httpClient, settings.StripeNetMaxRetries, appInfo: null, enableTelemetry: false),
+            HttpClient = new SystemNetHttpClient(httpClient, maxNetworkRetries: 0, appInfo: null, enableTelemetry: false),
         };
         if (!string.IsNullOrWhiteSpace(source.Options.StripeApiBase))
         {
             clientOptions.ApiBase = source.Options.StripeApiBase.TrimEnd('/');
         }
 
-        return new StripeApiClient(source, new StripeClient(clientOptions), budget, settings, time);
+        return new StripeApiClient(source, new StripeClient(clientOptions), budget, settings);
     }
 }

@@ -30,21 +30,21 @@ public sealed class StripeApiOptions
     [Range(1, 100)]
     public int PageSize { get; set; } = 100;
 
-    /// <summary>Retries of a 429 inside the HTTP handler (each one counted by the budget).</summary>
+    /// <summary>
+    /// Retries of one request after a 429, 5xx, 409, network error or attempt timeout (Stripe.net's own
+    /// retries are off): a logical call makes at most <c>1 + MaxRetries</c> requests.
+    /// </summary>
     [Range(0, 50)]
-    public int MaxRateLimitRetries { get; set; } = 8;
+    public int MaxRetries { get; set; } = 8;
 
-    /// <summary>Retries of a whole request after Stripe.net gave up on a 5xx, 409, 429 or network error.</summary>
-    [Range(0, 50)]
-    public int MaxTransientRetries { get; set; } = 6;
-
-    /// <summary>Stripe.net's own retries of network errors, 409 and 5xx.</summary>
-    [Range(0, 10)]
-    public int StripeNetMaxRetries { get; set; } = 2;
-
+    /// <summary>Backoff: <c>RetryBaseDelay · 2ⁿ</c> with jitter, at most <see cref="RetryMaxDelay"/>; a <c>Retry-After</c> wins.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long one attempt may take before it is abandoned (and retried).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -12,7 +12,7 @@ public sealed class RequestBudgetTests
 
         var passed = await Task.WhenAll(Enumerable.Range(0, 51).Select(async _ =>
         {
-            await budget.AcquireAsync(CancellationToken.None);
+            await budget.AcquireAsync();
             return clock.Elapsed.TotalSeconds;
         }));
 
@@ -37,7 +37,7 @@ public sealed class RequestBudgetTests
         await Task.WhenAll(Enumerable.Range(0, 120).Select(async i =>
         {
             await Task.Delay(i % 7 * 3);
-            await budget.AcquireAsync(CancellationToken.None);
+            await budget.AcquireAsync();
             passed.Add(clock.Elapsed.TotalSeconds);
             Thread.SpinWait(20_000);
         }));
@@ -61,12 +61,30 @@ public sealed class RequestBudgetTests
 
         for (var i = 0; i < 5; i++)
         {
-            await budget.AcquireAsync(CancellationToken.None);
+            await budget.AcquireAsync();
         }
 
         Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(50));
-        await budget.AcquireAsync(CancellationToken.None);
+        await budget.AcquireAsync();
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(90));
+    }
+
+    [Fact]
+    public async Task As_a_rate_limiter_an_attempt_without_a_free_slot_is_refused_with_its_wait()
+    {
+        using var budget = new RequestBudget(2, burst: 1, TimeProvider.System);
+
+        using var first = budget.AttemptAcquire();
+        using var second = budget.AttemptAcquire();
+        using var queued = await budget.AcquireAsync();
+
+        Assert.True(first.IsAcquired);
+        Assert.False(second.IsAcquired);
+        Assert.True(second.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter));
+        Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(500));
+        Assert.True(queued.IsAcquired);
+        Assert.Equal(2, budget.Granted);
+        Assert.Equal(1, budget.GetStatistics()!.TotalFailedLeases);
     }
 
     [Theory]
