@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 using Stripe;
 using StripeCdc.Configuration;
@@ -10,7 +12,7 @@ namespace StripeCdc.StripeApi;
 /// <see cref="StripeResiliencePipeline"/>: retries and the source's <see cref="RequestBudget"/>), raw
 /// JSON reads, and cursor pagination.
 /// </summary>
-internal sealed class StripeApiClient(SourceSettings source, StripeClient client, RequestBudget budget, StripeApiOptions options)
+internal sealed class StripeApiClient(SourceSettings source, StripeClient client, RequestBudget budget, StripeApiOptions options, HttpClient httpClient) : IDisposable
 {
     public SourceSettings Source { get; } = source;
 
@@ -19,6 +21,44 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
     public RequestBudget Budget { get; } = budget;
 
     public bool IsLive => StripeKeyMode.IsLive(Client.ApiKey);
+
+    /// <summary>
+    /// The source's client: Stripe.net (its own retries off) over an HttpClient whose
+    /// <see cref="ResilienceHandler"/> runs <see cref="StripeResiliencePipeline"/> in front of
+    /// <paramref name="primaryHandler"/> (the sockets handler; a test may put a recorder in front of it).
+    /// </summary>
+    public static StripeApiClient Create(SourceSettings source, StripeApiOptions options, TimeProvider time, ILogger logger, HttpMessageHandler primaryHandler)
+    {
+        var apiKey = source.Options.StripeApiKey;
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            throw new InvalidOperationException(
+                $"Source '{source.Name}' has no StripeApiKey (StripeCdc:Sources:{source.Name}:StripeApiKey); it cannot call the Stripe API.");
+        }
+
+        var budget = new RequestBudget(StripeKeyMode.DefaultRate(apiKey, options), options.Burst, time);
+        var handler = new ResilienceHandler(StripeResiliencePipeline.Build(options, budget, time, logger)) { InnerHandler = primaryHandler };
+
+        // Attempts have their own timeout in the pipeline; an overall one would cut retries short.
+        var httpClient = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        var clientOptions = new StripeClientOptions
+        {
+            ApiKey = apiKey,
+            HttpClient = new SystemNetHttpClient(httpClient, maxNetworkRetries: 0, appInfo: null, enableTelemetry: false),
+        };
+        if (!string.IsNullOrWhiteSpace(source.Options.StripeApiBase))
+        {
+            clientOptions.ApiBase = source.Options.StripeApiBase.TrimEnd('/');
+        }
+
+        return new StripeApiClient(source, new StripeClient(clientOptions), budget, options, httpClient);
+    }
+
+    public void Dispose()
+    {
+        httpClient.Dispose();
+        Budget.Dispose();
+    }
 
     /// <summary>
     /// GETs a path with query parameters and returns the response body as UTF-8 JSON, byte for byte.
