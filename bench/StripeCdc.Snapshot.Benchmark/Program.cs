@@ -8,7 +8,7 @@ using StripeCdc.FakeStripe;
 using StripeCdc.Snapshot.Hosting;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.Snapshot.Snapshots;
-using StripeCdc.Snapshot.StripeApi;
+using StripeCdc.StripeApi;
 
 // Snapshot benchmark: the real worker (Stripe.net client, budget, pipeline, Kafka sink, checkpoints)
 // against the fake Stripe API and the embedded Kafka, all in this process.

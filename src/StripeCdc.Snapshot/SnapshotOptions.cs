@@ -2,27 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace StripeCdc.Snapshot;
 
-/// <summary>The snapshot worker's settings, section <c>StripeCdc:Snapshot</c>.</summary>
+/// <summary>
+/// The snapshot worker's settings, section <c>StripeCdc:Snapshot</c>. How it calls Stripe (budget,
+/// retries, page size) is <see cref="StripeApi.StripeApiOptions"/>, shared with the ingest.
+/// </summary>
 public sealed class SnapshotOptions
 {
     public const string SectionName = "StripeCdc:Snapshot";
-
-    /// <summary>The request budget per source; 0 picks it from the key (live or test).</summary>
-    [Range(0, 1_000_000)]
-    public double RequestsPerSecond { get; set; }
-
-    [Range(0.1, 1_000_000)]
-    public double LiveRequestsPerSecond { get; set; } = 80;
-
-    [Range(0.1, 1_000_000)]
-    public double TestRequestsPerSecond { get; set; } = 20;
-
-    /// <summary>Requests that may start at once after an idle spell; 1 keeps every 1-second window within the rate.</summary>
-    [Range(1, 1000)]
-    public int Burst { get; set; } = 1;
-
-    [Range(1, 100)]
-    public int PageSize { get; set; } = 100;
 
     /// <summary>Where the per-resource cursors are kept (one JSON file per source and resource).</summary>
     [Required]
@@ -30,24 +16,6 @@ public sealed class SnapshotOptions
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
         "stripecdc",
         "checkpoints");
-
-    /// <summary>Retries of a 429 inside the HTTP handler (each one counted by the budget).</summary>
-    [Range(0, 50)]
-    public int MaxRateLimitRetries { get; set; } = 8;
-
-    /// <summary>Retries of a whole request after Stripe.net gave up on a 5xx, 409, 429 or network error.</summary>
-    [Range(0, 50)]
-    public int MaxTransientRetries { get; set; } = 6;
-
-    /// <summary>Stripe.net's own retries of network errors, 409 and 5xx.</summary>
-    [Range(0, 10)]
-    public int StripeNetMaxRetries { get; set; } = 2;
-
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
-    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How far behind now reconciliation stays: the Events API is eventually consistent.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]

@@ -45,6 +45,11 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
                 context.Response.Headers["Stripe-Should-Retry"] = shouldRetry ? "true" : "false";
             }
 
+            if (fault.RetryAfter is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
             return fault.Status switch
             {
                 429 => await RateLimitedAsync(context),

@@ -17,8 +17,8 @@ public sealed class FaultPlan
     }
 
     /// <summary>The next matching requests answer 429 (rate limited).</summary>
-    public FaultRule RateLimit(int count, int every = 1, bool? shouldRetry = null, string? pathPrefix = null) =>
-        Add(new FaultRule(429, count, pathPrefix, every, shouldRetry));
+    public FaultRule RateLimit(int count, int every = 1, bool? shouldRetry = null, string? pathPrefix = null, TimeSpan? retryAfter = null) =>
+        Add(new FaultRule(429, count, pathPrefix, every, shouldRetry, retryAfter));
 
     /// <summary>The next matching requests answer 500.</summary>
     public FaultRule ServerError(int count, int every = 1, string? pathPrefix = null) =>

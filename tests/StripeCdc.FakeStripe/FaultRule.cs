@@ -9,8 +9,9 @@ public sealed class FaultRule
     private int _seen;
     private int _remaining;
 
-    public FaultRule(int status, int count, string? pathPrefix = null, int every = 1, bool? shouldRetry = null)
+    public FaultRule(int status, int count, string? pathPrefix = null, int every = 1, bool? shouldRetry = null, TimeSpan? retryAfter = null)
     {
+        RetryAfter = retryAfter;
         Status = status;
         _remaining = count;
         PathPrefix = pathPrefix;
@@ -26,6 +27,9 @@ public sealed class FaultRule
 
     /// <summary>The <c>Stripe-Should-Retry</c> header to send, or null to send none.</summary>
     public bool? ShouldRetry { get; }
+
+    /// <summary>The <c>Retry-After</c> header to send (whole seconds), or null to send none.</summary>
+    public TimeSpan? RetryAfter { get; }
 
     public int Remaining => Volatile.Read(ref _remaining);
 

@@ -11,6 +11,7 @@ using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Sinks.Kafka;
+using StripeCdc.StripeApi;
 
 namespace StripeCdc.Ingest.Hosting;
 
@@ -29,6 +30,9 @@ internal static class IngestServiceCollectionExtensions
         services.AddStripeCdcPipeline(configuration);
         services.AddKafkaSink(configuration);
         services.AddKafkaEventLedger(configuration);
+
+        // Completes has_more fan-out lists and hydrates thin events for sources with a StripeApiKey.
+        services.AddStripeApi(configuration);
 
         // A record the producer still retries after the deadline would come back as a duplicate when Stripe redelivers.
         services.AddOptions<KafkaSinkOptions>().PostConfigure<IOptions<IngestOptions>>((kafka, ingest) =>

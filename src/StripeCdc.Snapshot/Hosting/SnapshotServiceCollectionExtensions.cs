@@ -1,16 +1,12 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StripeCdc.Configuration;
-using StripeCdc.Modules.FanOut;
-using StripeCdc.Modules.ThinEvents;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Snapshot.Checkpoints;
-using StripeCdc.Snapshot.FanOut;
 using StripeCdc.Snapshot.Reconciliation;
 using StripeCdc.Snapshot.Snapshots;
-using StripeCdc.Snapshot.StripeApi;
-using StripeCdc.Snapshot.ThinEvents;
 using StripeCdc.Snapshot.Webhooks;
+using StripeCdc.StripeApi;
 
 namespace StripeCdc.Snapshot.Hosting;
 
@@ -33,16 +29,13 @@ internal static class SnapshotServiceCollectionExtensions
             .Bind(configuration.GetSection(SnapshotOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<StripeApiClients>();
+        services.AddStripeApi(configuration);
         services.TryAddSingleton<ICheckpointStore, FileCheckpointStore>();
         services.TryAddSingleton<SnapshotEmitter>();
         services.TryAddSingleton<Progress.SnapshotRateMetrics>();
         services.TryAddSingleton<SnapshotRunner>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<JobRegistry>();
-        services.TryAddSingleton<IFanOutCompleter, StripeFanOutCompleter>();
-        services.TryAddSingleton<IThinEventHydrator, StripeThinEventHydrator>();
         services.TryAddSingleton(_ => new SigningSecretStore(
             configuration["StripeCdc:SecretsFile"] is { Length: > 0 } path ? Path.GetFullPath(path) : SecretsFileConfigurationExtensions.DefaultPath));
         services.TryAddSingleton<WebhookRegistrar>();

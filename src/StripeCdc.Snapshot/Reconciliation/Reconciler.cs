@@ -6,7 +6,7 @@ using StripeCdc.Configuration;
 using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
 using StripeCdc.Snapshot.Progress;
-using StripeCdc.Snapshot.StripeApi;
+using StripeCdc.StripeApi;
 
 namespace StripeCdc.Snapshot.Reconciliation;
 

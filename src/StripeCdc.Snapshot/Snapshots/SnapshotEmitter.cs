@@ -1,7 +1,7 @@
 using Stripe;
 using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
-using StripeCdc.Snapshot.StripeApi;
+using StripeCdc.StripeApi;
 using StripeCdc.Telemetry;
 
 namespace StripeCdc.Snapshot.Snapshots;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using StripeCdc.Configuration;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.Progress;
-using StripeCdc.Snapshot.StripeApi;
+using StripeCdc.StripeApi;
 
 namespace StripeCdc.Snapshot.Snapshots;
 

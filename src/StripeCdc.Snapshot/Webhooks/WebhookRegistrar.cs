@@ -1,6 +1,6 @@
 using Stripe;
 using StripeCdc.Configuration;
-using StripeCdc.Snapshot.StripeApi;
+using StripeCdc.StripeApi;
 
 namespace StripeCdc.Snapshot.Webhooks;
 

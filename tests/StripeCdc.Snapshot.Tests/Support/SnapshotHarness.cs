@@ -10,7 +10,7 @@ using StripeCdc.Snapshot.Hosting;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.Snapshot.Reconciliation;
 using StripeCdc.Snapshot.Snapshots;
-using StripeCdc.Snapshot.StripeApi;
+using StripeCdc.StripeApi;
 
 namespace StripeCdc.Snapshot.Tests.Support;
 

@@ -1,4 +1,4 @@
-namespace StripeCdc.Snapshot.StripeApi;
+namespace StripeCdc.StripeApi;
 
 /// <summary>A Stripe request that failed for good (after retries, or an error that retrying cannot fix). Holds no secrets.</summary>
 internal sealed class StripeApiException : Exception

@@ -4,9 +4,8 @@ using Stripe;
 using StripeCdc.Events;
 using StripeCdc.Modules.ThinEvents;
 using StripeCdc.Pipeline;
-using StripeCdc.Snapshot.StripeApi;
 
-namespace StripeCdc.Snapshot.ThinEvents;
+namespace StripeCdc.StripeApi.ThinEvents;
 
 /// <summary>
 /// <c>ThinEvents=Hydrate</c>: fetches a thin event's related object from <c>related_object.url</c> and

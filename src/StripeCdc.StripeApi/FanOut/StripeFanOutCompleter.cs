@@ -1,8 +1,7 @@
 using StripeCdc.Configuration;
 using StripeCdc.Modules.FanOut;
-using StripeCdc.Snapshot.StripeApi;
 
-namespace StripeCdc.Snapshot.FanOut;
+namespace StripeCdc.StripeApi.FanOut;
 
 /// <summary>
 /// Completes a fan-out list that Stripe cut at 10 elements (SPEC §4) from its own list endpoint:

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using StripeCdc.Events;
 
-namespace StripeCdc.Snapshot.StripeApi;
+namespace StripeCdc.StripeApi;
 
 /// <summary>One page of a Stripe list (<c>{"object":"list","data":[…],"has_more":…}</c>), elements kept as raw JSON slices.</summary>
 internal sealed record StripeListPage(IReadOnlyList<StripeListElement> Elements, bool HasMore)
