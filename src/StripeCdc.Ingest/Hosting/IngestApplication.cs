@@ -7,6 +7,7 @@ using StripeCdc.EmbeddedKafka;
 using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks.Kafka;
 
 namespace StripeCdc.Ingest.Hosting;
 

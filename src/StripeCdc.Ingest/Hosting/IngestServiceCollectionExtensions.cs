@@ -28,6 +28,7 @@ internal static class IngestServiceCollectionExtensions
 
         services.AddStripeCdcPipeline(configuration);
         services.AddKafkaSink(configuration);
+        services.AddKafkaTopicCreation(configuration);
         services.AddKafkaEventLedger(configuration);
 
         // A record the producer still retries after the deadline would come back as a duplicate when Stripe redelivers.

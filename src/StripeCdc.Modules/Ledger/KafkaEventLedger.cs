@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +18,8 @@ namespace StripeCdc.Ledger;
 internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, IDisposable
 {
     private readonly EventLedgerOptions _options;
-    private readonly string _bootstrapServers;
+    private readonly KafkaClientConfigs _configs;
+    private readonly KafkaTopicCreator _topics;
     private readonly TimeProvider _time;
     private readonly ILogger<KafkaEventLedger> _logger;
     private readonly EventLedgerWindow _window;
@@ -31,14 +31,15 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     public KafkaEventLedger(
         IOptions<EventLedgerOptions> options,
-        IOptions<KafkaSinkOptions> kafka,
+        KafkaClientConfigs configs,
+        KafkaTopicCreator topics,
         KafkaProducerConnection connection,
         TimeProvider time,
         ILogger<KafkaEventLedger> logger)
     {
         _options = options.Value;
-        _bootstrapServers = kafka.Value.BootstrapServers
-            ?? throw new InvalidOperationException("The event ledger needs ConnectionStrings:kafka.");
+        _configs = configs;
+        _topics = topics;
         _time = time;
         _logger = logger;
         _window = new EventLedgerWindow(_options.Window, _options.MaxEntries);
@@ -102,7 +103,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var partitions = await Task.Run(EnsureTopic, cancellationToken);
+        var partitions = await EnsureTopicAsync(cancellationToken);
         _tail = new Thread(() => Tail(partitions)) { IsBackground = true, Name = "event-ledger-tail" };
         _tail.Start();
         try
@@ -156,61 +157,53 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private List<TopicPartition> EnsureTopic()
+    /// <summary>
+    /// The topic's configs when the ledger creates it: compacted (one record per id) and deleted after
+    /// the window plus a day, so it stays bounded whatever the event rate.
+    /// </summary>
+    internal static Dictionary<string, string> TopicConfig(EventLedgerOptions options) => new()
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrapServers })
-            .SetLogHandler((_, _) => { })
-            .Build();
-        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
-        var topic = metadata.Topics.Find(t => t.Topic == _options.Topic && t.Error.Code == ErrorCode.NoError);
-        if (topic is null)
-        {
-            try
-            {
-                admin.CreateTopicsAsync(
-                [
-                    new TopicSpecification
-                    {
-                        Name = _options.Topic,
-                        NumPartitions = 3,
-                        Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" },
-                    },
-                ]).GetAwaiter().GetResult();
-            }
-            catch (KafkaException ex)
-            {
-                throw new InvalidOperationException(
-                    $"The event ledger topic '{_options.Topic}' (StripeCdc:Ledger:Topic) does not exist and could not be created ({ex.Error.Reason}); create it with cleanup.policy=compact.",
-                    ex);
-            }
+        ["cleanup.policy"] = "compact,delete",
+        ["retention.ms"] = ((long)(options.Window + TimeSpan.FromDays(1)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+    };
 
-            LogTopicCreated(_options.Topic);
-            metadata = admin.GetMetadata(_options.Topic, TimeSpan.FromSeconds(10));
-            topic = metadata.Topics.Single(t => t.Topic == _options.Topic);
-        }
-
-        return [.. topic.Partitions.Select(p => new TopicPartition(_options.Topic, p.PartitionId))];
+    private async Task<List<TopicPartition>> EnsureTopicAsync(CancellationToken cancellationToken)
+    {
+        var topics = await _topics.EnsureAsync(
+            [new KafkaTopicRequest(_options.Topic, $"{EventLedgerOptions.SectionName}:{nameof(EventLedgerOptions.Topic)}", TopicConfig(_options))],
+            cancellationToken);
+        return [.. topics[_options.Topic].Select(p => new TopicPartition(_options.Topic, p))];
     }
 
     private void Tail(List<TopicPartition> partitions)
     {
         var pendingEof = new HashSet<int>(partitions.Select(p => p.Partition.Value));
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(_configs.Consumer("the event ledger", config =>
         {
-            BootstrapServers = _bootstrapServers,
-            GroupId = "stripecdc-ledger-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
+            config.GroupId = "stripecdc-ledger-" + Guid.NewGuid().ToString("N");
+            config.EnableAutoCommit = false;
+            config.EnablePartitionEof = true;
+            config.AutoOffsetReset = AutoOffsetReset.Earliest;
 
             // Under load most of what this reads is our own commits: fetch them in bunches rather than
             // one round trip per commit; another process's commit is still visible within a quarter second.
-            FetchMinBytes = 64 * 1024,
-            FetchWaitMaxMs = 250,
-        })
+            config.FetchMinBytes = 64 * 1024;
+            config.FetchWaitMaxMs = 250;
+        }))
             .SetLogHandler((_, _) => { })
             .Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        List<TopicPartitionOffset> start;
+        try
+        {
+            start = new LedgerWindowStart(_configs, _options.Window).Find(partitions, NowMs());
+        }
+        catch (KafkaException ex)
+        {
+            LogTailError(ex.Error.Reason);
+            start = [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning))];
+        }
+
+        consumer.Assign(start);
         if (pendingEof.Count == 0)
         {
             _loaded.TrySetResult();
@@ -254,22 +247,18 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
             return;
         }
 
-        var key = Encoding.UTF8.GetString(message.Key);
         if (message.Value is null)
         {
-            _window.Remove(key);
+            _window.Remove(message.Key);
         }
-        else if (long.TryParse(Encoding.UTF8.GetString(message.Value), NumberStyles.Integer, CultureInfo.InvariantCulture, out var at))
+        else if (System.Buffers.Text.Utf8Parser.TryParse(message.Value, out long at, out var consumed) && consumed == message.Value.Length)
         {
-            _window.Add(key, at, NowMs());
+            _window.Add(message.Key, at, NowMs());
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: read topic '{Topic}', {Count} committed ids in the window.")]
     private partial void LogLoaded(string topic, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: created the compacted topic '{Topic}'.")]
-    private partial void LogTopicCreated(string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event ledger: reading the topic failed: {Reason}")]
     private partial void LogTailError(string reason);

@@ -1,5 +1,6 @@
 using StripeCdc.Ledger;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks.Kafka;
 using StripeCdc.Snapshot.Admin;
 
 namespace StripeCdc.Snapshot.Hosting;

@@ -1,11 +1,10 @@
 using Confluent.Kafka;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace StripeCdc.ServiceDefaults;
+namespace StripeCdc.Sinks.Kafka;
 
-/// <summary>Healthy when the brokers of <c>ConnectionStrings:kafka</c> answer a metadata request within a short timeout.</summary>
-internal sealed class KafkaHealthCheck(IConfiguration configuration) : IHealthCheck, IDisposable
+/// <summary>Healthy when the brokers answer a metadata request within a short timeout, with the services' own client settings.</summary>
+internal sealed class KafkaHealthCheck(KafkaClientConfigs configs) : IHealthCheck, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
     private readonly Lock _lock = new();
@@ -13,15 +12,9 @@ internal sealed class KafkaHealthCheck(IConfiguration configuration) : IHealthCh
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var bootstrap = configuration.GetConnectionString("kafka");
-        if (string.IsNullOrWhiteSpace(bootstrap))
-        {
-            return HealthCheckResult.Unhealthy("ConnectionStrings:kafka is not set.");
-        }
-
         try
         {
-            var admin = Admin(bootstrap);
+            var admin = Admin();
             var metadata = await Task.Run(() => admin.GetMetadata(Timeout), cancellationToken);
             return metadata.Brokers.Count > 0
                 ? HealthCheckResult.Healthy($"{metadata.Brokers.Count} broker(s) reachable.")
@@ -31,19 +24,20 @@ internal sealed class KafkaHealthCheck(IConfiguration configuration) : IHealthCh
         {
             return HealthCheckResult.Unhealthy($"Kafka is not reachable: {ex.Error.Reason}");
         }
+        catch (InvalidOperationException ex)
+        {
+            return HealthCheckResult.Unhealthy(ex.Message);
+        }
     }
 
     public void Dispose() => _admin?.Dispose();
 
-    private IAdminClient Admin(string bootstrap)
+    private IAdminClient Admin()
     {
         lock (_lock)
         {
-            return _admin ??= new AdminClientBuilder(new AdminClientConfig
-            {
-                BootstrapServers = bootstrap,
-                SocketTimeoutMs = (int)Timeout.TotalMilliseconds,
-            })
+            return _admin ??= new AdminClientBuilder(configs.Admin("the health check", config =>
+                config.SocketTimeoutMs = (int)Timeout.TotalMilliseconds))
                 .SetLogHandler((_, _) => { })
                 .Build();
         }
