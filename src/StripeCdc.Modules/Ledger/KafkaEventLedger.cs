@@ -197,9 +197,9 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
         {
             start = new LedgerWindowStart(_configs, _options.Window).Find(partitions, NowMs());
         }
-        catch (KafkaException ex)
+        catch (Exception ex) when (ex is KafkaException or InvalidOperationException)
         {
-            LogTailError(ex.Error.Reason);
+            LogTailError(ex.Message);
             start = [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning))];
         }
 

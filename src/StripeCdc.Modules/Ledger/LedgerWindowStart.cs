@@ -97,6 +97,7 @@ internal sealed class LedgerWindowStart(KafkaClientConfigs configs, TimeSpan win
             config.AutoOffsetReset = AutoOffsetReset.Latest;
 
             // One record is all a probe wants; the broker still sends at least one whole batch.
+            config.MessageMaxBytes = 1000;
             config.FetchMaxBytes = 1024;
             config.MaxPartitionFetchBytes = 1024;
             config.FetchWaitMaxMs = 10;

@@ -36,7 +36,7 @@ public sealed class KafkaEventLedgerTests(KafkaFixture kafka)
         var source = new TestSource();
         var payload = StripeEvents.CustomerCreated();
         var oldId = StripeEvents.NewId();
-        await CommitElsewhereAsync(source, oldId, DateTimeOffset.UtcNow.AddHours(-25));
+        await CommitElsewhereAsync(source, oldId, DateTimeOffset.UtcNow.AddDays(-31));
         await using (var first = await IngestServer.StartAsync(kafka, source.Settings))
         {
             using var response = await first.Client.SendAsync(StripeEvents.Request(source, payload));
