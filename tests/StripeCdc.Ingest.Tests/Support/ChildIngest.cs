@@ -73,6 +73,51 @@ internal sealed class ChildIngest : IDisposable
         return child;
     }
 
+    /// <summary>Runs the ingest with exactly these settings (no topics created) until it exits; its stderr lines and run time.</summary>
+    public static async Task<(int ExitCode, List<string> Stderr, TimeSpan Elapsed)> RunToExitAsync(Dictionary<string, string?> settings, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { IngestDll(), "--urls", $"http://127.0.0.1:{FreePort()}", "--contentRoot", Directory.CreateTempSubdirectory("stripecdc-child").FullName },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                stderr.Enqueue(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        var elapsed = clock.Elapsed;
+        process.WaitForExit();
+        return (process.ExitCode, [.. stderr], elapsed);
+    }
+
     /// <summary>Asks for a graceful shutdown, as a container runtime or systemd does.</summary>
     public void Terminate()
     {

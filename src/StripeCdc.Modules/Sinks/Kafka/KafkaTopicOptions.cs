@@ -22,7 +22,7 @@ public sealed class KafkaTopicOptions
     public Dictionary<string, KafkaTopicSettings> Overrides { get; } = new(StringComparer.Ordinal);
 
     /// <summary>How long creating the missing topics may take before start-up fails.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>A topic's partitions, replication factor and topic configs (<c>cleanup.policy</c>, <c>retention.ms</c>, …).</summary>
