@@ -50,6 +50,7 @@ internal static class IngestServiceCollectionExtensions
 
         services.AddSingleton<SourceApiKeys>();
         services.AddSingleton<InFlightLimiter>();
+        services.AddSingleton<BodyBudget>();
         services.AddSingleton<WebhookEndpoint>();
         services.AddHostedService<SourceStartupReport>();
         return services;
