@@ -22,6 +22,9 @@ internal sealed class ChildIngest : IDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>Everything the process wrote to stdout and stderr, line by line.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
+
     public static async Task<ChildIngest> StartAsync(KafkaFixture kafka, Dictionary<string, string?> settings)
     {
         var configuration = new Dictionary<string, string?>(settings) { ["ConnectionStrings:kafka"] = kafka.BootstrapServers };
@@ -45,11 +48,11 @@ internal sealed class ChildIngest : IDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var child = new ChildIngest(process, address);
+        process.OutputDataReceived += (_, e) => Keep(child, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(child, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var child = new ChildIngest(process, address);
         var up = await Eventually.HoldsAsync(
             async () =>
             {
@@ -71,6 +74,21 @@ internal sealed class ChildIngest : IDisposable
         }
 
         return child;
+    }
+
+    private static void Keep(ChildIngest child, string? line)
+    {
+        if (line is not null)
+        {
+            child.Output.Enqueue(line);
+        }
+    }
+
+    /// <summary>Resident memory of the process now (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{Process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 
     /// <summary>Runs the ingest with exactly these settings (no topics created) until it exits; its stderr lines and run time.</summary>
