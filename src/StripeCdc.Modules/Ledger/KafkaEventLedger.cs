@@ -28,6 +28,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     private readonly KafkaProducerConnection _connection;
     private Thread? _tail;
     private int _disposed;
+    private long _loadedRecords;
 
     public KafkaEventLedger(
         IOptions<EventLedgerOptions> options,
@@ -48,6 +49,9 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     /// <summary>Ids currently remembered (for tests and diagnostics).</summary>
     public int Count => _window.Count;
+
+    /// <summary>Records read before <see cref="Loaded"/> completed: the window, not the whole topic.</summary>
+    public long LoadedRecords => Interlocked.Read(ref _loadedRecords);
 
     /// <summary>Completes once the topic has been read up to where it stood at start-up.</summary>
     public Task Loaded => _loaded.Task;
@@ -227,6 +231,11 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
                     }
 
                     continue;
+                }
+
+                if (!_loaded.Task.IsCompleted)
+                {
+                    Interlocked.Increment(ref _loadedRecords);
                 }
 
                 Apply(result.Message);
