@@ -29,6 +29,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     private Thread? _tail;
     private int _disposed;
     private long _loadedRecords;
+    private TimeSpan _windowSearch;
 
     public KafkaEventLedger(
         IOptions<EventLedgerOptions> options,
@@ -107,6 +108,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var partitions = await EnsureTopicAsync(cancellationToken);
         _tail = new Thread(() => Tail(partitions)) { IsBackground = true, Name = "event-ledger-tail" };
         _tail.Start();
@@ -120,7 +122,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
                 $"The event ledger could not read topic '{_options.Topic}' within {_options.LoadTimeout} (StripeCdc:Ledger:LoadTimeout).", ex);
         }
 
-        LogLoaded(_options.Topic, _window.Count);
+        LogLoaded(_options.Topic, _window.Count, LoadedRecords, (long)started.Elapsed.TotalMilliseconds, (long)_windowSearch.TotalMilliseconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -199,7 +201,9 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
         List<TopicPartitionOffset> start;
         try
         {
+            var searching = System.Diagnostics.Stopwatch.StartNew();
             start = new LedgerWindowStart(_configs, _options.Window).Find(partitions, NowMs());
+            _windowSearch = searching.Elapsed;
         }
         catch (Exception ex) when (ex is KafkaException or InvalidOperationException)
         {
@@ -266,8 +270,8 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: read topic '{Topic}', {Count} committed ids in the window.")]
-    private partial void LogLoaded(string topic, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: read topic '{Topic}', {Count} committed ids in the window ({Records} records read in {LoadMs} ms; finding the window's start took {SearchMs} ms of it).")]
+    private partial void LogLoaded(string topic, int count, long records, long loadMs, long searchMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event ledger: reading the topic failed: {Reason}")]
     private partial void LogTailError(string reason);

@@ -22,32 +22,49 @@ internal sealed class LedgerWindowStart(KafkaClientConfigs configs, TimeSpan win
             partitions.Select(p => new TopicPartitionTimestamp(p, new Timestamp(from, TimestampType.CreateTime))),
             Timeout);
         var starts = new TopicPartitionOffset[partitions.Count];
-        Parallel.For(0, partitions.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        var next = -1;
+        var workers = Math.Min(8, partitions.Count);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
-            var partition = partitions[i];
-            var answer = answers.FirstOrDefault(a => a.TopicPartition == partition)?.Offset ?? Offset.End;
-            var marks = consumer.QueryWatermarkOffsets(partition, Timeout);
-            long start;
-            if (marks.High.Value <= marks.Low.Value)
+            IConsumer<byte[], byte[]>? probe = null;
+            try
             {
-                start = marks.High.Value;
-            }
-            else if (answer.Value >= 0)
-            {
-                start = answer.Value;
-            }
-            else
-            {
-                using var probe = Probe("the event ledger's window search");
-                start = Search(probe, partition, marks.Low.Value, marks.High.Value, from);
-            }
+                for (var i = Interlocked.Increment(ref next); i < partitions.Count; i = Interlocked.Increment(ref next))
+                {
+                    var partition = partitions[i];
+                    var answer = answers.FirstOrDefault(a => a.TopicPartition == partition)?.Offset ?? Offset.End;
+                    var marks = consumer.QueryWatermarkOffsets(partition, Timeout);
+                    long start;
+                    if (marks.High.Value <= marks.Low.Value)
+                    {
+                        start = marks.High.Value;
+                    }
+                    else if (answer.Value >= 0)
+                    {
+                        start = answer.Value;
+                    }
+                    else
+                    {
+                        probe ??= Probe("the event ledger's window search");
+                        start = Search(probe, partition, marks.Low.Value, marks.High.Value, from);
+                    }
 
-            starts[i] = new TopicPartitionOffset(partition, start);
+                    starts[i] = new TopicPartitionOffset(partition, start);
+                }
+            }
+            finally
+            {
+                probe?.Dispose();
+            }
         });
         return [.. starts];
     }
 
-    /// <summary>The first offset in [low, high) whose record is not older than <paramref name="from"/>, else high.</summary>
+    /// <summary>
+    /// The first offset in [low, high) whose record is not older than <paramref name="from"/>, else high.
+    /// Interpolates on timestamps (commits arrive at a fairly even pace, so a few probes suffice), and
+    /// falls back to halving when interpolation stops closing in.
+    /// </summary>
     private static long Search(IConsumer<byte[], byte[]> probe, TopicPartition partition, long low, long high, long from)
     {
         var last = Read(probe, partition, high - 1);
@@ -56,29 +73,39 @@ internal sealed class LedgerWindowStart(KafkaClientConfigs configs, TimeSpan win
             return high;
         }
 
-        // Everything before `low` is older than the window; the record at or after `high` is inside it.
-        high = last.Value.Offset;
-        while (low < high)
+        var first = Read(probe, partition, low);
+        if (first is null || first.Value.Timestamp >= from)
         {
-            var middle = low + ((high - low) / 2);
+            return low;
+        }
+
+        // The record at `lo` is older than the window; the first record at or after `hi` is inside it.
+        var (lo, loTime) = first.Value;
+        var (hi, hiTime) = (last.Value.Offset, last.Value.Timestamp);
+        for (var round = 0; hi - lo > 1; round++)
+        {
+            var middle = round < 6 && hiTime > loTime
+                ? lo + (long)((double)(from - loTime) / (hiTime - loTime) * (hi - lo))
+                : lo + ((hi - lo) / 2);
+            middle = Math.Clamp(middle, lo + 1, hi - 1);
             var record = Read(probe, partition, middle);
             if (record is null)
             {
-                return low;
+                return lo + 1;
             }
 
             if (record.Value.Timestamp >= from)
             {
-                high = middle;
+                (hi, hiTime) = (middle, record.Value.Timestamp);
             }
             else
             {
                 // Compaction leaves gaps: the record read may sit past `middle`.
-                low = record.Value.Offset + 1;
+                (lo, loTime) = (record.Value.Offset, record.Value.Timestamp);
             }
         }
 
-        return low;
+        return hi;
     }
 
     private static (long Offset, long Timestamp)? Read(IConsumer<byte[], byte[]> probe, TopicPartition partition, long offset)
