@@ -26,9 +26,10 @@ public sealed partial class KafkaClientConfigs
     private readonly IOptions<KafkaSinkOptions> _producer;
     private readonly ILogger<KafkaClientConfigs> _logger;
 
-    public KafkaClientConfigs(IConfiguration configuration, IOptions<KafkaSinkOptions> producer, ILogger<KafkaClientConfigs> logger)
+    /// <param name="configuration">Absent in hosts that configure the sink only through <see cref="KafkaSinkOptions"/>.</param>
+    public KafkaClientConfigs(IOptions<KafkaSinkOptions> producer, ILogger<KafkaClientConfigs> logger, IConfiguration? configuration = null)
     {
-        _configuration = configuration;
+        _configuration = configuration ?? new ConfigurationBuilder().Build();
         _producer = producer;
         _logger = logger;
     }
