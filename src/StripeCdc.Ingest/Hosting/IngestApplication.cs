@@ -31,7 +31,7 @@ internal static class IngestApplication
         }
 
         builder.AddServiceDefaults();
-        builder.AddKafkaHealthCheck();
+        builder.AddStripeCdcKafkaHealthCheck();
         builder.Services.AddStripeCdcIngest(builder.Configuration);
 
         var app = builder.Build();

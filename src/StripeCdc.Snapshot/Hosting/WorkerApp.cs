@@ -16,7 +16,7 @@ internal static class WorkerApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
-        builder.AddKafkaHealthCheck();
+        builder.AddStripeCdcKafkaHealthCheck();
         builder.Services.AddSnapshotWorker(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddEventLedgerIfMissing(builder.Configuration);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>Healthy when the brokers answer a metadata request within a short timeout, with the services' own client settings.</summary>
-internal sealed class KafkaHealthCheck(KafkaClientConfigs configs) : IHealthCheck, IDisposable
+internal sealed class KafkaClientsHealthCheck(KafkaClientConfigs configs) : IHealthCheck, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
     private readonly Lock _lock = new();
