@@ -1,30 +1,34 @@
 using Microsoft.Extensions.Configuration;
-using StripeCdc.AppHost.Hosting;
 
 namespace StripeCdc.AppHost;
 
-/// <summary>Prints where everything is once the ingest is healthy.</summary>
+/// <summary>Prints where everything is once the ingest is healthy: the webhook URL and the Stripe CLI line.</summary>
 internal static class StartupBanner
 {
-    public static async Task PrintWhenReadyAsync(DistributedApplication app, IConfiguration configuration)
+    public static void PrintWhenReady(
+        IDistributedApplicationBuilder builder,
+        IResourceBuilder<ProjectResource> ingest,
+        IResourceBuilder<IResourceWithConnectionString> kafka,
+        LocalSecrets secrets)
     {
-        Console.WriteLine($"Dashboard: {app.Dashboard.DashboardUrl}{LoginSuffix(configuration)}");
-        await app.ResourceNotifications.WaitForResourceHealthyAsync(StripeCdcStack.Ingest);
-        var ingest = app.Orchestrator.Projects[StripeCdcStack.Ingest].Url;
-        var webhook = $"{ingest}/webhooks/stripe?api_key={LocalApiKey.GetOrCreate(configuration)}";
-        Console.WriteLine($"""
+        builder.Eventing.Subscribe<ResourceReadyEvent>(ingest.Resource, async (_, cancellationToken) =>
+        {
+            var webhook = $"{ingest.GetEndpoint("http").Url}/webhooks/stripe?api_key={secrets.WebhookApiKey}";
+            var bootstrap = await kafka.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
+            Console.WriteLine($"""
 
-            StripeCdc is running.
-              Dashboard:    {app.Dashboard.DashboardUrl}{LoginSuffix(configuration)}
-              Webhook URL:  {webhook}
-              Kafka:        {app.ResourceNotifications.Find(StripeCdcStack.Kafka)?.Endpoints.FirstOrDefault()}
-              Forward test events with the Stripe CLI:
-                stripe listen --forward-to "{webhook}"
-            Press Ctrl+C to stop.
+                StripeCdc is running.
+                  Dashboard:    {DashboardUrl(builder.Configuration)}
+                  Webhook URL:  {webhook}
+                  Kafka:        {bootstrap}
+                  Forward test events with the Stripe CLI:
+                    stripe listen --forward-to "{webhook}"
+                Press Ctrl+C to stop.
 
-            """);
+                """);
+        });
     }
 
-    private static string LoginSuffix(IConfiguration configuration) =>
-        configuration["Dashboard:LoginToken"] is { Length: > 0 } token ? $"/?t={token}" : "";
+    private static string DashboardUrl(IConfiguration configuration) =>
+        configuration["ASPNETCORE_URLS"]?.Split(';')[0] ?? "(see the log above)";
 }

@@ -25,7 +25,6 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<AppHostWatchdog>();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler();

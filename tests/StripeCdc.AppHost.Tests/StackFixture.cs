@@ -1,12 +1,18 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Confluent.Kafka;
-using StripeCdc.AppHost.Hosting;
-using StripeCdc.AppHost.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.FakeStripe;
+using StripeCdc.Testing;
 
 namespace StripeCdc.AppHost.Tests;
 
-/// <summary>The whole stack (embedded Kafka, ingest and snapshot processes, dashboard), started once per collection.</summary>
+/// <summary>
+/// The AppHost as <c>dotnet run</c> starts it (DCP, the Aspire dashboard, the Kafka host, ingest and snapshot
+/// processes), on random ports, started once for the collection. The snapshot worker reads a fake Stripe API.
+/// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
     public const string SigningSecret = "whsec_stack_test_3b9f";
@@ -15,48 +21,74 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>Customers the fake Stripe API holds for the snapshot worker.</summary>
     public const int StripeCustomers = 150;
 
-    private readonly string _checkpoints = Path.Combine(Path.GetTempPath(), "stripecdc-stack-" + Guid.NewGuid().ToString("N"));
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     internal FakeStripeServer Stripe { get; private set; } = null!;
 
-    internal DistributedApplication App { get; private set; } = null!;
+    public IReadOnlyList<string> SeededCustomers { get; private set; } = [];
+
+    public DistributedApplication App { get; private set; } = null!;
 
     public string KafkaBootstrap { get; private set; } = "";
 
     public HttpClient Ingest { get; private set; } = null!;
 
+    /// <summary>The dashboard's login link (<c>…/login?t=&lt;browser token&gt;</c>).</summary>
+    public string DashboardLoginUrl { get; private set; } = "";
+
+    /// <summary>Signed in to the dashboard (its telemetry API answers this client).</summary>
     public HttpClient Dashboard { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
+        using var timeout = new CancellationTokenSource(StartTimeout);
         Stripe = await FakeStripeServer.StartAsync();
-        FakeStripeSeeder.Seed(Stripe.Data, "customer", StripeCustomers, tag: "STACK");
-        var testing = await DistributedApplicationTestingBuilder.CreateAsync();
-        testing.WithEnvironment(StripeCdcStack.Ingest, "StripeCdc__Sources__default__SigningSecrets", SigningSecret)
-            .WithEnvironment(StripeCdcStack.Snapshot, "StripeCdc__Sources__default__StripeApiKey", "sk_test_stack")
-            .WithEnvironment(StripeCdcStack.Snapshot, "StripeCdc__Sources__default__StripeApiBase", Stripe.ApiBase)
-            .WithEnvironment(StripeCdcStack.Snapshot, "StripeCdc__Snapshot__RequestsPerSecond", "1000")
-            .WithEnvironment(StripeCdcStack.Snapshot, "StripeCdc__Snapshot__CheckpointFolder", _checkpoints);
-        App = await testing.BuildAsync();
-        await App.StartAsync();
-        await App.WaitForResourceHealthyAsync(StripeCdcStack.Ingest, TimeSpan.FromSeconds(120));
-        await App.WaitForResourceHealthyAsync(StripeCdcStack.Snapshot, TimeSpan.FromSeconds(120));
-        KafkaBootstrap = (await App.GetConnectionStringAsync(StripeCdcStack.Kafka))!;
-        Ingest = App.CreateHttpClient(StripeCdcStack.Ingest);
-        Dashboard = new HttpClient { BaseAddress = new Uri(App.Dashboard.DashboardUrl) };
+        SeededCustomers = FakeStripeSeeder.Seed(Stripe.Data, "customer", StripeCustomers, tag: "STACK");
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.StripeCdc_AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
+            [$"StripeCdc:Sources:default:ApiKey={ApiKey}"],
+            timeout.Token);
+        // The testing builder turns the dashboard's input dialogs off; the browser test runs a command that asks for input.
+        builder.Configuration["ASPIRE_INTERACTIVITY_ENABLED"] = "true";
+        builder.CreateResourceBuilder<ProjectResource>("ingest")
+            .WithEnvironment("StripeCdc__Sources__default__SigningSecrets", SigningSecret);
+        builder.CreateResourceBuilder<ProjectResource>("snapshot")
+            .WithEnvironment("StripeCdc__Sources__default__StripeApiKey", "sk_test_stack")
+            .WithEnvironment("StripeCdc__Sources__default__StripeApiBase", Stripe.ApiBase)
+            .WithEnvironment("StripeCdc__Snapshot__RequestsPerSecond", "1000")
+            .WithEnvironment("StripeCdc__Snapshot__CheckpointFolder", Path.Combine(Path.GetTempPath(), "stripecdc-stack-" + Guid.NewGuid().ToString("N")));
+
+        App = await builder.BuildAsync(timeout.Token);
+        await App.StartAsync(timeout.Token);
+        foreach (var resource in new[] { "kafka", "ingest", "snapshot" })
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+
+        KafkaBootstrap = (await App.GetConnectionStringAsync("kafka", timeout.Token))!;
+        Ingest = App.CreateHttpClient("ingest");
+        DashboardLoginUrl = (await App.GetDashboardUrlAsync(timeout.Token))!.ToString();
+        Dashboard = await SignInAsync(DashboardLoginUrl);
     }
 
     public async Task DisposeAsync()
     {
-        Ingest.Dispose();
-        Dashboard.Dispose();
-        await App.DisposeAsync();
-        await Stripe.DisposeAsync();
-        if (Directory.Exists(_checkpoints))
+        Ingest?.Dispose();
+        Dashboard?.Dispose();
+        if (App is not null)
         {
-            Directory.Delete(_checkpoints, recursive: true);
+            await App.DisposeAsync();
         }
+
+        await Stripe.DisposeAsync();
     }
+
+    public Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command, params (string Name, InputType Type, string Value)[] arguments) =>
+        App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(
+            resource,
+            command,
+            new InteractionInputCollection([.. arguments.Select(a => new InteractionInput { Name = a.Name, InputType = a.Type, Value = a.Value })]));
 
     /// <summary>Posts a Stripe-signed event to the ingest's webhook URL.</summary>
     public async Task<HttpResponseMessage> PostEventAsync(string body)
@@ -67,38 +99,45 @@ public sealed class StackFixture : IAsyncLifetime
         return await Ingest.SendAsync(request);
     }
 
-    /// <summary>Reads a topic from the beginning until a record satisfies <paramref name="match"/>.</summary>
-    public ConsumeResult<byte[], byte[]>? FindRecord(string topic, Func<ConsumeResult<byte[], byte[]>, bool> match, TimeSpan? timeout = null)
+    /// <summary>Posts an event with a signature that matches no secret: 400, and its body in the DLQ.</summary>
+    public async Task DeadLetterAsync(string eventId)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        var body = StripeObjects.Event("customer.created", StripeObjects.Customer("cus_" + eventId), id: eventId);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe?api_key={StackFixture.ApiKey}")
         {
-            BootstrapServers = KafkaBootstrap,
-            GroupId = "stack-test-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).Build();
-        // Assigning partitions directly skips the consumer-group join, which takes seconds.
-        using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
-        {
-            var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single().Partitions;
-            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
-        }
-
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(250));
-            if (result?.Message is not null && match(result))
-            {
-                return result;
-            }
-        }
-
-        return null;
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Stripe-Signature", "t=1,v1=" + new string('0', 64));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Ingest.SendAsync(request)).StatusCode);
+        Assert.NotNull(FindRecord("stripe_dlq", r => Encoding.UTF8.GetString(r.Message.Value) == body));
     }
+
+    /// <summary>Reads a topic from the beginning until a record satisfies <paramref name="match"/>.</summary>
+    public ConsumeResult<byte[], byte[]>? FindRecord(string topic, Func<ConsumeResult<byte[], byte[]>, bool> match, TimeSpan? timeout = null) =>
+        KafkaTopic.Find(KafkaBootstrap, topic, match, timeout ?? TimeSpan.FromSeconds(20));
 
     public static string? Header(ConsumeResult<byte[], byte[]> result, string name) =>
         result.Message.Headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
+
+    /// <summary>Exchanges the browser token for the telemetry API key, as the dashboard's own tooling does.</summary>
+    private static async Task<HttpClient> SignInAsync(string loginUrl)
+    {
+        var login = new Uri(loginUrl);
+        var client = new HttpClient { BaseAddress = new Uri(login.GetLeftPart(UriPartial.Authority)) };
+        var token = System.Web.HttpUtility.ParseQueryString(login.Query)["t"];
+        var response = await client.PostAsJsonAsync("/api/telemetry/validateToken", new { token });
+        response.EnsureSuccessStatusCode();
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        foreach (var property in answer.EnumerateObject())
+        {
+            if (property.NameEquals("apiKey") && property.Value.GetString() is { Length: > 0 } apiKey)
+            {
+                client.DefaultRequestHeaders.Add("x-api-key", apiKey);
+            }
+        }
+
+        return client;
+    }
 }
 
 [CollectionDefinition(Name)]
