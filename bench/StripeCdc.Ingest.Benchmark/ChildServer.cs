@@ -46,7 +46,13 @@ internal sealed class ChildServer : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Event ledger:", StringComparison.Ordinal) == true)
+            {
+                Console.WriteLine("  ingest: " + e.Data.Trim());
+            }
+        };
         process.BeginOutputReadLine();
         var server = new ChildServer(process, address);
         for (var i = 0; i < 300; i++)

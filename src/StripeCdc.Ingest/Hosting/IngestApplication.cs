@@ -7,6 +7,7 @@ using StripeCdc.EmbeddedKafka;
 using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks.Kafka;
 
 namespace StripeCdc.Ingest.Hosting;
 
@@ -30,7 +31,7 @@ internal static class IngestApplication
         }
 
         builder.AddServiceDefaults();
-        builder.AddKafkaHealthCheck();
+        builder.AddStripeCdcKafkaHealthCheck();
         builder.Services.AddStripeCdcIngest(builder.Configuration);
 
         var app = builder.Build();

@@ -18,6 +18,9 @@ public sealed class IngestOptions
 
     public long MaxBodyBytes { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>Bytes all request bodies being read may hold at once; beyond it a request is answered 503 with <c>Retry-After</c>.</summary>
+    public long MaxBufferedBodyBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Where generated API keys are kept; default <c>&lt;app data&gt;/StripeCdc/api-keys</c>.</summary>
     public string? ApiKeyFolder { get; set; }
 

@@ -29,6 +29,11 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             failures.Add($"{Prefix}:MaxHeaderBytes must be greater than 0.");
         }
 
+        if (options.MaxBufferedBodyBytes <= 0)
+        {
+            failures.Add($"{Prefix}:MaxBufferedBodyBytes must be greater than 0.");
+        }
+
         if (options.MaxBodyBytes <= 0 || options.MaxBodyBytes > int.MaxValue)
         {
             failures.Add($"{Prefix}:MaxBodyBytes must be between 1 and {int.MaxValue}.");

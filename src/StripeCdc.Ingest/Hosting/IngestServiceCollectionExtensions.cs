@@ -29,6 +29,7 @@ internal static class IngestServiceCollectionExtensions
 
         services.AddStripeCdcPipeline(configuration);
         services.AddKafkaSink(configuration);
+        services.AddKafkaTopicCreation(configuration);
         services.AddKafkaEventLedger(configuration);
 
         // Completes has_more fan-out lists and hydrates thin events for sources with a StripeApiKey.
@@ -53,6 +54,7 @@ internal static class IngestServiceCollectionExtensions
 
         services.AddSingleton<SourceApiKeys>();
         services.AddSingleton<InFlightLimiter>();
+        services.AddSingleton<BodyBudget>();
         services.AddSingleton<WebhookEndpoint>();
         services.AddHostedService<SourceStartupReport>();
         return services;

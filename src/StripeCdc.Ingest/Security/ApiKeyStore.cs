@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using StripeCdc.Configuration;
 
 namespace StripeCdc.Ingest.Security;
 
@@ -24,22 +25,8 @@ internal sealed class ApiKeyStore(string folder, TextWriter console)
             return Read(path);
         }
 
-        Directory.CreateDirectory(folder);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(path, options))
-            {
-                writer.Write(key);
-            }
-        }
-        catch (IOException) when (File.Exists(path))
+        if (!PrivateFile.TryCreate(path, key))
         {
             // Another instance created it first: use theirs.
             return Read(path);

@@ -22,6 +22,7 @@ internal sealed partial class WebhookEndpoint(
     SourceApiKeys apiKeys,
     RecordPipeline pipeline,
     InFlightLimiter limiter,
+    BodyBudget bodyBudget,
     StripeCdcMetrics metrics,
     TimeProvider time,
     IOptions<IngestOptions> options,
@@ -54,20 +55,30 @@ internal sealed partial class WebhookEndpoint(
             return;
         }
 
-        if (!limiter.TryEnter())
+        var body = await ReadBodyAsync(http, source, started);
+        if (body is null)
         {
-            Count(source, WebhookOutcome.Overloaded, started);
-            await WebhookResponses.UnavailableAsync(http, TimeSpan.FromSeconds(1), "Too many events in flight.");
             return;
         }
 
-        try
+        using (body)
         {
-            await HandleEventAsync(http, source, started);
-        }
-        finally
-        {
-            limiter.Exit();
+            // Taken once the body is in: a slow sender holds buffer budget, never one of the event slots.
+            if (!limiter.TryEnter())
+            {
+                Count(source, WebhookOutcome.Overloaded, started);
+                await WebhookResponses.UnavailableAsync(http, TimeSpan.FromSeconds(1), "Too many events in flight.");
+                return;
+            }
+
+            try
+            {
+                await HandleEventAsync(http, source, body, started);
+            }
+            finally
+            {
+                limiter.Exit();
+            }
         }
     }
 
@@ -86,7 +97,8 @@ internal sealed partial class WebhookEndpoint(
         return total;
     }
 
-    private async Task HandleEventAsync(HttpContext http, SourceSettings source, long started)
+    /// <summary>The body, or null once the request has been answered (too large, over the buffer budget, broken off).</summary>
+    private async Task<RequestBody?> ReadBodyAsync(HttpContext http, SourceSettings source, long started)
     {
         // The endpoint enforces its own body limit (SPEC: 50 MB → 413) instead of Kestrel's default.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
@@ -95,26 +107,35 @@ internal sealed partial class WebhookEndpoint(
         }
 
         RequestBody? body;
+        BodyReadFailure failure;
         try
         {
-            body = await RequestBody.ReadAsync(http.Request.BodyReader, http.Request.ContentLength, _options.MaxBodyBytes, http.RequestAborted);
+            (body, failure) = await RequestBody.ReadAsync(http.Request.BodyReader, http.Request.ContentLength, _options.MaxBodyBytes, bodyBudget, http.RequestAborted);
         }
         catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
         {
             // The client broke off or sent a broken body; there is no event to answer for.
             LogBodyUnreadable(source.Name, ex.GetType().Name);
             http.Response.StatusCode = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
-            return;
+            return null;
         }
 
-        if (body is null)
+        if (failure == BodyReadFailure.TooLarge)
         {
             Count(source, WebhookOutcome.BodyTooLarge, started);
             await WebhookResponses.ErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "The body is larger than the limit.");
-            return;
+        }
+        else if (failure == BodyReadFailure.OverBudget)
+        {
+            Count(source, WebhookOutcome.Overloaded, started);
+            await WebhookResponses.UnavailableAsync(http, _options.RetryAfter, "Too many request bytes buffered; retry later.");
         }
 
-        using (body)
+        return body;
+    }
+
+    private async Task HandleEventAsync(HttpContext http, SourceSettings source, RequestBody body, long started)
+    {
         using (var deadline = new CancellationTokenSource(_options.CommitDeadline, time))
         {
             var context = new RecordContext(source, body.Memory, http.Request.Headers["Stripe-Signature"].ToString() is { Length: > 0 } s ? s : null, time.GetUtcNow())

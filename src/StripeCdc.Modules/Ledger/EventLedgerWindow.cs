@@ -1,15 +1,16 @@
 namespace StripeCdc.Ledger;
 
 /// <summary>
-/// The committed ids of the last <see cref="EventLedgerOptions.Window"/>, bounded by count and age.
-/// Ids are evicted in the order they were added; a re-added id keeps its newest time.
+/// The committed ids of the last <see cref="EventLedgerOptions.Window"/>, as fingerprints with their
+/// commit time (~36 bytes an id), bounded by age and by count. Over the count, the oldest ids go first
+/// (in sweeps down to 90 % of the bound, so an add costs O(1) amortised); a re-added id keeps its newest time.
 /// </summary>
 internal sealed class EventLedgerWindow(TimeSpan window, int maxEntries)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, long> _committedAt = new(StringComparer.Ordinal);
-    private readonly Queue<(string Key, long At)> _order = new();
+    private readonly Dictionary<EventFingerprint, long> _committedAt = [];
     private readonly long _windowMs = (long)window.TotalMilliseconds;
+    private long _nextAgeSweepMs = long.MinValue;
 
     public int Count
     {
@@ -22,7 +23,27 @@ internal sealed class EventLedgerWindow(TimeSpan window, int maxEntries)
         }
     }
 
-    public void Add(string key, long committedAtMs, long nowMs)
+    /// <summary>Commit time (Unix ms) of the newest id dropped for room before its window ended; 0 when none was.</summary>
+    public long EvictedEarlyUpToMs { get; private set; }
+
+    public void Add(string key, long committedAtMs, long nowMs) => Add(EventFingerprint.Of(key), committedAtMs, nowMs);
+
+    public void Add(ReadOnlySpan<byte> utf8Key, long committedAtMs, long nowMs) => Add(EventFingerprint.Of(utf8Key), committedAtMs, nowMs);
+
+    public void Remove(string key) => Remove(EventFingerprint.Of(key));
+
+    public void Remove(ReadOnlySpan<byte> utf8Key) => Remove(EventFingerprint.Of(utf8Key));
+
+    public bool Contains(string key, long nowMs)
+    {
+        var fingerprint = EventFingerprint.Of(key);
+        lock (_lock)
+        {
+            return _committedAt.TryGetValue(fingerprint, out var at) && nowMs - at <= _windowMs;
+        }
+    }
+
+    private void Add(EventFingerprint fingerprint, long committedAtMs, long nowMs)
     {
         if (nowMs - committedAtMs > _windowMs)
         {
@@ -31,41 +52,56 @@ internal sealed class EventLedgerWindow(TimeSpan window, int maxEntries)
 
         lock (_lock)
         {
-            if (_committedAt.TryGetValue(key, out var known) && known >= committedAtMs)
+            ref var at = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_committedAt, fingerprint, out var known);
+            if (known && at >= committedAtMs)
             {
                 return;
             }
 
-            _committedAt[key] = committedAtMs;
-            _order.Enqueue((key, committedAtMs));
-            Trim(nowMs);
-        }
-    }
-
-    public void Remove(string key)
-    {
-        lock (_lock)
-        {
-            _committedAt.Remove(key);
-        }
-    }
-
-    public bool Contains(string key, long nowMs)
-    {
-        lock (_lock)
-        {
-            return _committedAt.TryGetValue(key, out var at) && nowMs - at <= _windowMs;
-        }
-    }
-
-    private void Trim(long nowMs)
-    {
-        while (_order.TryPeek(out var head) && (_committedAt.Count > maxEntries || nowMs - head.At > _windowMs || _order.Count > 2 * maxEntries))
-        {
-            _order.Dequeue();
-            if (_committedAt.TryGetValue(head.Key, out var at) && at == head.At)
+            at = committedAtMs;
+            if (nowMs >= _nextAgeSweepMs)
             {
-                _committedAt.Remove(head.Key);
+                // Expired ids are invisible to Contains already; sweeping them ~100 times a window frees their memory.
+                _nextAgeSweepMs = nowMs + Math.Max(_windowMs / 100, 1);
+                RemoveOlderThan(nowMs - _windowMs, early: false);
+            }
+
+            if (_committedAt.Count > maxEntries)
+            {
+                TrimToCount(maxEntries - (maxEntries / 10));
+            }
+        }
+    }
+
+    private void Remove(EventFingerprint fingerprint)
+    {
+        lock (_lock)
+        {
+            _committedAt.Remove(fingerprint);
+        }
+    }
+
+    private void TrimToCount(int target)
+    {
+        var times = new long[_committedAt.Count];
+        _committedAt.Values.CopyTo(times, 0);
+        var drop = times.Length - target;
+        Array.Sort(times);
+        RemoveOlderThan(times[drop - 1] + 1, early: true);
+    }
+
+    private void RemoveOlderThan(long cutoffMs, bool early)
+    {
+        foreach (var (fingerprint, at) in _committedAt)
+        {
+            if (at < cutoffMs)
+            {
+                // Removing during enumeration is allowed for Dictionary since .NET Core 3.0.
+                _committedAt.Remove(fingerprint);
+                if (early)
+                {
+                    EvictedEarlyUpToMs = Math.Max(EvictedEarlyUpToMs, at);
+                }
             }
         }
     }

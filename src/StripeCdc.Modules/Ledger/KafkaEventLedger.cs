@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +18,8 @@ namespace StripeCdc.Ledger;
 internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, IDisposable
 {
     private readonly EventLedgerOptions _options;
-    private readonly string _bootstrapServers;
+    private readonly KafkaClientConfigs _configs;
+    private readonly KafkaTopicCreator _topics;
     private readonly TimeProvider _time;
     private readonly ILogger<KafkaEventLedger> _logger;
     private readonly EventLedgerWindow _window;
@@ -28,17 +28,20 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     private readonly KafkaProducerConnection _connection;
     private Thread? _tail;
     private int _disposed;
+    private long _loadedRecords;
+    private TimeSpan _windowSearch;
 
     public KafkaEventLedger(
         IOptions<EventLedgerOptions> options,
-        IOptions<KafkaSinkOptions> kafka,
+        KafkaClientConfigs configs,
+        KafkaTopicCreator topics,
         KafkaProducerConnection connection,
         TimeProvider time,
         ILogger<KafkaEventLedger> logger)
     {
         _options = options.Value;
-        _bootstrapServers = kafka.Value.BootstrapServers
-            ?? throw new InvalidOperationException("The event ledger needs ConnectionStrings:kafka.");
+        _configs = configs;
+        _topics = topics;
         _time = time;
         _logger = logger;
         _window = new EventLedgerWindow(_options.Window, _options.MaxEntries);
@@ -47,6 +50,9 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     /// <summary>Ids currently remembered (for tests and diagnostics).</summary>
     public int Count => _window.Count;
+
+    /// <summary>Records read before <see cref="Loaded"/> completed: the window, not the whole topic.</summary>
+    public long LoadedRecords => Interlocked.Read(ref _loadedRecords);
 
     /// <summary>Completes once the topic has been read up to where it stood at start-up.</summary>
     public Task Loaded => _loaded.Task;
@@ -102,7 +108,8 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var partitions = await Task.Run(EnsureTopic, cancellationToken);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var partitions = await EnsureTopicAsync(cancellationToken);
         _tail = new Thread(() => Tail(partitions)) { IsBackground = true, Name = "event-ledger-tail" };
         _tail.Start();
         try
@@ -115,7 +122,7 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
                 $"The event ledger could not read topic '{_options.Topic}' within {_options.LoadTimeout} (StripeCdc:Ledger:LoadTimeout).", ex);
         }
 
-        LogLoaded(_options.Topic, _window.Count);
+        LogLoaded(_options.Topic, _window.Count, LoadedRecords, (long)started.Elapsed.TotalMilliseconds, (long)_windowSearch.TotalMilliseconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -156,61 +163,55 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private List<TopicPartition> EnsureTopic()
+    /// <summary>
+    /// The topic's configs when the ledger creates it: compacted (one record per id) and deleted after
+    /// the window plus a day, so it stays bounded whatever the event rate.
+    /// </summary>
+    internal static Dictionary<string, string> TopicConfig(EventLedgerOptions options) => new()
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrapServers })
-            .SetLogHandler((_, _) => { })
-            .Build();
-        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
-        var topic = metadata.Topics.Find(t => t.Topic == _options.Topic && t.Error.Code == ErrorCode.NoError);
-        if (topic is null)
-        {
-            try
-            {
-                admin.CreateTopicsAsync(
-                [
-                    new TopicSpecification
-                    {
-                        Name = _options.Topic,
-                        NumPartitions = 3,
-                        Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" },
-                    },
-                ]).GetAwaiter().GetResult();
-            }
-            catch (KafkaException ex)
-            {
-                throw new InvalidOperationException(
-                    $"The event ledger topic '{_options.Topic}' (StripeCdc:Ledger:Topic) does not exist and could not be created ({ex.Error.Reason}); create it with cleanup.policy=compact.",
-                    ex);
-            }
+        ["cleanup.policy"] = "compact,delete",
+        ["retention.ms"] = ((long)(options.Window + TimeSpan.FromDays(1)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+    };
 
-            LogTopicCreated(_options.Topic);
-            metadata = admin.GetMetadata(_options.Topic, TimeSpan.FromSeconds(10));
-            topic = metadata.Topics.Single(t => t.Topic == _options.Topic);
-        }
-
-        return [.. topic.Partitions.Select(p => new TopicPartition(_options.Topic, p.PartitionId))];
+    private async Task<List<TopicPartition>> EnsureTopicAsync(CancellationToken cancellationToken)
+    {
+        var topics = await _topics.EnsureAsync(
+            [new KafkaTopicRequest(_options.Topic, $"{EventLedgerOptions.SectionName}:{nameof(EventLedgerOptions.Topic)}", TopicConfig(_options))],
+            cancellationToken);
+        return [.. topics[_options.Topic].Select(p => new TopicPartition(_options.Topic, p))];
     }
 
     private void Tail(List<TopicPartition> partitions)
     {
         var pendingEof = new HashSet<int>(partitions.Select(p => p.Partition.Value));
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(_configs.Consumer("the event ledger", config =>
         {
-            BootstrapServers = _bootstrapServers,
-            GroupId = "stripecdc-ledger-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
+            config.GroupId = "stripecdc-ledger-" + Guid.NewGuid().ToString("N");
+            config.EnableAutoCommit = false;
+            config.EnablePartitionEof = true;
+            config.AutoOffsetReset = AutoOffsetReset.Earliest;
 
             // Under load most of what this reads is our own commits: fetch them in bunches rather than
             // one round trip per commit; another process's commit is still visible within a quarter second.
-            FetchMinBytes = 64 * 1024,
-            FetchWaitMaxMs = 250,
-        })
+            config.FetchMinBytes = 64 * 1024;
+            config.FetchWaitMaxMs = 250;
+        }))
             .SetLogHandler((_, _) => { })
             .Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        List<TopicPartitionOffset> start;
+        try
+        {
+            var searching = System.Diagnostics.Stopwatch.StartNew();
+            start = new LedgerWindowStart(_configs, _options.Window).Find(partitions, NowMs());
+            _windowSearch = searching.Elapsed;
+        }
+        catch (Exception ex) when (ex is KafkaException or InvalidOperationException)
+        {
+            LogTailError(ex.Message);
+            start = [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning))];
+        }
+
+        consumer.Assign(start);
         if (pendingEof.Count == 0)
         {
             _loaded.TrySetResult();
@@ -236,6 +237,11 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
                     continue;
                 }
 
+                if (!_loaded.Task.IsCompleted)
+                {
+                    Interlocked.Increment(ref _loadedRecords);
+                }
+
                 Apply(result.Message);
             }
             catch (ConsumeException ex)
@@ -254,22 +260,18 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
             return;
         }
 
-        var key = Encoding.UTF8.GetString(message.Key);
         if (message.Value is null)
         {
-            _window.Remove(key);
+            _window.Remove(message.Key);
         }
-        else if (long.TryParse(Encoding.UTF8.GetString(message.Value), NumberStyles.Integer, CultureInfo.InvariantCulture, out var at))
+        else if (System.Buffers.Text.Utf8Parser.TryParse(message.Value, out long at, out var consumed) && consumed == message.Value.Length)
         {
-            _window.Add(key, at, NowMs());
+            _window.Add(message.Key, at, NowMs());
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: read topic '{Topic}', {Count} committed ids in the window.")]
-    private partial void LogLoaded(string topic, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: created the compacted topic '{Topic}'.")]
-    private partial void LogTopicCreated(string topic);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event ledger: read topic '{Topic}', {Count} committed ids in the window ({Records} records read in {LoadMs} ms; finding the window's start took {SearchMs} ms of it).")]
+    private partial void LogLoaded(string topic, int count, long records, long loadMs, long searchMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event ledger: reading the topic failed: {Reason}")]
     private partial void LogTailError(string reason);

@@ -24,7 +24,10 @@ public static class LedgerServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<KafkaSinkOptions>()
             .Configure(o => o.BootstrapServers ??= configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName));
+        services.TryAddSingleton<KafkaClientConfigs>();
         services.TryAddSingleton<KafkaProducerConnection>();
+        services.TryAddSingleton<KafkaTopicCreator>();
+        services.AddKafkaTopicOptions(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KafkaEventLedger>();
         services.TryAddSingleton<IEventLedger>(sp => sp.GetRequiredService<KafkaEventLedger>());

@@ -1,7 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
 using StripeCdc.Records;
@@ -18,7 +17,7 @@ namespace StripeCdc.Replay;
 public sealed partial class DeadLetterReplayer(
     RecordPipeline pipeline,
     SourceCatalog sources,
-    IOptions<KafkaSinkOptions> kafka,
+    KafkaClientConfigs kafka,
     TimeProvider timeProvider,
     ILogger<DeadLetterReplayer> logger)
 {
@@ -27,14 +26,13 @@ public sealed partial class DeadLetterReplayer(
     public async Task<ReplayResult> ReplayAsync(string sourceName, bool skipSignatureCheck, CancellationToken cancellationToken)
     {
         var source = sources.Get(sourceName);
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(kafka.Consumer("the DLQ replay", config =>
         {
-            BootstrapServers = kafka.Value.BootstrapServers,
-            GroupId = $"stripecdc-dlq-replay-{source.Name}",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-        }).Build();
+            config.GroupId = $"stripecdc-dlq-replay-{source.Name}";
+            config.AutoOffsetReset = AutoOffsetReset.Earliest;
+            config.EnableAutoCommit = false;
+            config.EnablePartitionEof = true;
+        })).Build();
 
         var end = EndOffsets(consumer, source.DeadLetterTopic);
         var outcomes = new Dictionary<PipelineOutcome, int>();

@@ -15,13 +15,13 @@ public static class SinkServiceCollectionExtensions
         services.AddOptions<KafkaSinkOptions>()
             .Configure(options =>
             {
-                // Aspire's Kafka integration section first, so an Aspire-style setting works too; ours wins.
-                configuration.GetSection(KafkaSinkOptions.AspireSectionName).Bind(options);
+                // The producer role's own settings; KafkaClientConfigs layers Aspire's and the shared section below them.
                 configuration.GetSection(KafkaSinkOptions.SectionName).Bind(options);
                 options.BootstrapServers = configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName) ?? options.BootstrapServers;
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers), "ConnectionStrings:kafka must name the Kafka bootstrap servers (host:port[,host:port]).")
             .ValidateOnStart();
+        services.TryAddSingleton<KafkaClientConfigs>();
         services.TryAddSingleton<KafkaProducerConnection>();
         services.RemoveAll<IRecordSink>();
         services.AddSingleton<IRecordSink, KafkaRecordSink>();

@@ -1,5 +1,6 @@
 using StripeCdc.Ledger;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks.Kafka;
 using StripeCdc.Snapshot.Admin;
 
 namespace StripeCdc.Snapshot.Hosting;
@@ -15,7 +16,7 @@ internal static class WorkerApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
-        builder.AddKafkaHealthCheck();
+        builder.AddStripeCdcKafkaHealthCheck();
         builder.Services.AddSnapshotWorker(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddEventLedgerIfMissing(builder.Configuration);

@@ -62,16 +62,5 @@ internal sealed class SigningSecretStore(string path)
     private JsonObject Load() =>
         File.Exists(Path) && JsonNode.Parse(File.ReadAllText(Path)) is JsonObject root ? root : [];
 
-    private void Save(JsonObject root)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var temporary = Path + ".tmp";
-        File.WriteAllText(temporary, root.ToJsonString(Indented));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, Path, overwrite: true);
-    }
+    private void Save(JsonObject root) => PrivateFile.Write(Path, root.ToJsonString(Indented));
 }

@@ -36,7 +36,7 @@ public sealed class KafkaEventLedgerTests(KafkaFixture kafka)
         var source = new TestSource();
         var payload = StripeEvents.CustomerCreated();
         var oldId = StripeEvents.NewId();
-        await CommitElsewhereAsync(source, oldId, DateTimeOffset.UtcNow.AddHours(-25));
+        await CommitElsewhereAsync(source, oldId, DateTimeOffset.UtcNow.AddDays(-31));
         await using (var first = await IngestServer.StartAsync(kafka, source.Settings))
         {
             using var response = await first.Client.SendAsync(StripeEvents.Request(source, payload));
@@ -77,6 +77,59 @@ public sealed class KafkaEventLedgerTests(KafkaFixture kafka)
         Assert.Equal(2, kafka.Count(source.Topic("invoice")));
         Assert.Equal(4, kafka.Count(source.Topic("invoice_lines")));
     }
+
+    [Fact]
+    public async Task An_id_committed_29_days_ago_is_still_a_duplicate_so_reconciling_30_days_twice_produces_nothing_twice()
+    {
+        var source = new TestSource();
+        var eventId = StripeEvents.NewId();
+        await CommitElsewhereAsync(source, eventId, DateTimeOffset.UtcNow.AddDays(-29));
+        await using var server = await IngestServer.StartAsync(kafka, source.Settings);
+
+        using var response = await server.Client.SendAsync(StripeEvents.Request(source, StripeEvents.CustomerCreated(eventId)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, kafka.Count(source.Topic("customer")));
+    }
+
+    [Fact]
+    public async Task Start_up_reads_only_the_window_of_the_ledger_not_the_whole_topic()
+    {
+        var source = new TestSource().Set("StripeCdc:Ledger:Window", "01:00:00");
+        kafka.Cluster.CreateTopic(source.LedgerTopic, partitions: 4);
+        var old = DateTimeOffset.UtcNow.AddHours(-3);
+        var recent = DateTimeOffset.UtcNow.AddMinutes(-5);
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build())
+        {
+            for (var i = 0; i < 4_000; i++)
+            {
+                Produce(producer, source, StripeEvents.NewId(), old);
+            }
+
+            for (var i = 0; i < 100; i++)
+            {
+                Produce(producer, source, StripeEvents.NewId(), recent);
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        await using var server = await IngestServer.StartAsync(kafka, source.Settings);
+        var ledger = server.App.Services.GetRequiredService<KafkaEventLedger>();
+
+        Assert.Equal(100, ledger.Count);
+        Assert.InRange(ledger.LoadedRecords, 100, 400);
+        Assert.Equal("compact,delete", KafkaEventLedger.TopicConfig(new EventLedgerOptions())["cleanup.policy"]);
+        Assert.Equal(TimeSpan.FromDays(31).TotalMilliseconds.ToString(CultureInfo.InvariantCulture), KafkaEventLedger.TopicConfig(new EventLedgerOptions())["retention.ms"]);
+    }
+
+    private static void Produce(IProducer<string, string> producer, TestSource source, string eventId, DateTimeOffset at) =>
+        producer.Produce(source.LedgerTopic, new Message<string, string>
+        {
+            Key = $"{source.Name}/{eventId}",
+            Value = at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            Timestamp = new Timestamp(at),
+        });
 
     private async Task CommitElsewhereAsync(TestSource source, string eventId, DateTimeOffset at)
     {

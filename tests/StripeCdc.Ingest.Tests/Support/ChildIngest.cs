@@ -22,6 +22,9 @@ internal sealed class ChildIngest : IDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>Everything the process wrote to stdout and stderr, line by line.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
+
     public static async Task<ChildIngest> StartAsync(KafkaFixture kafka, Dictionary<string, string?> settings)
     {
         var configuration = new Dictionary<string, string?>(settings) { ["ConnectionStrings:kafka"] = kafka.BootstrapServers };
@@ -45,11 +48,11 @@ internal sealed class ChildIngest : IDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var child = new ChildIngest(process, address);
+        process.OutputDataReceived += (_, e) => Keep(child, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(child, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var child = new ChildIngest(process, address);
         var up = await Eventually.HoldsAsync(
             async () =>
             {
@@ -71,6 +74,66 @@ internal sealed class ChildIngest : IDisposable
         }
 
         return child;
+    }
+
+    private static void Keep(ChildIngest child, string? line)
+    {
+        if (line is not null)
+        {
+            child.Output.Enqueue(line);
+        }
+    }
+
+    /// <summary>Resident memory of the process now (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{Process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>Runs the ingest with exactly these settings (no topics created) until it exits; its stderr lines and run time.</summary>
+    public static async Task<(int ExitCode, List<string> Stderr, TimeSpan Elapsed)> RunToExitAsync(Dictionary<string, string?> settings, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { IngestDll(), "--urls", $"http://127.0.0.1:{FreePort()}", "--contentRoot", Directory.CreateTempSubdirectory("stripecdc-child").FullName },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                stderr.Enqueue(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        var elapsed = clock.Elapsed;
+        process.WaitForExit();
+        return (process.ExitCode, [.. stderr], elapsed);
     }
 
     /// <summary>Asks for a graceful shutdown, as a container runtime or systemd does.</summary>

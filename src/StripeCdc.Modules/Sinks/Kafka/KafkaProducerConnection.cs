@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace StripeCdc.Sinks.Kafka;
 
@@ -15,10 +14,10 @@ internal sealed partial class KafkaProducerConnection : IDisposable
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly ILogger<KafkaProducerConnection> _logger;
 
-    public KafkaProducerConnection(IOptions<KafkaSinkOptions> options, ILogger<KafkaProducerConnection> logger)
+    public KafkaProducerConnection(KafkaClientConfigs configs, ILogger<KafkaProducerConnection> logger)
     {
         _logger = logger;
-        _producer = new ProducerBuilder<byte[], byte[]>(CreateConfig(options.Value))
+        _producer = new ProducerBuilder<byte[], byte[]>(CreateConfig(configs))
             .SetLogHandler((_, message) => LogClient(logger, MapLevel(message.Level), message.Facility, message.Message))
             .SetErrorHandler((_, error) => LogClientError(logger, error.Code, error.Reason, error.IsFatal))
             .Build();
@@ -26,33 +25,23 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 
     public IProducer<byte[], byte[]> Producer => _producer;
 
-    private static ProducerConfig CreateConfig(KafkaSinkOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+    private static ProducerConfig CreateConfig(KafkaClientConfigs configs) =>
+        configs.Producer("records and event ledger commits", config =>
         {
-            throw new InvalidOperationException(
-                "No Kafka address: set ConnectionStrings:kafka (ConnectionStrings__kafka) to host:port[,host:port].");
-        }
+            // Durability is the contract (a 2xx means acknowledged by all in-sync replicas), not a default.
+            config.EnableIdempotence = true;
+            config.Acks = Acks.All;
 
-        var config = new ProducerConfig(options.Config)
-        {
-            BootstrapServers = options.BootstrapServers,
-        };
+            // librdkafka's own default since 2.0. Shorter lingers send smaller produce requests: on the
+            // 2-core benchmark box linger 2 ms cost ~25 % more CPU per event at half load and 100+ ms
+            // latency tails, against ~3 ms more median latency for 5 ms.
+            config.LingerMs ??= 5;
+            config.ClientId ??= "stripecdc";
 
-        // Durability is the contract (a 2xx means acknowledged by all in-sync replicas), not a default.
-        config.EnableIdempotence = true;
-        config.Acks = Acks.All;
-        // librdkafka's own default since 2.0. Shorter lingers send smaller produce requests: on the
-        // 2-core benchmark box linger 2 ms cost ~25 % more CPU per event at half load and 100+ ms
-        // latency tails, against ~3 ms more median latency for 5 ms.
-        config.LingerMs ??= 5;
-        config.ClientId ??= "stripecdc";
-
-        // Deliveries are matched to records by the message objects the sink keeps; copying key, value
-        // and headers back into every delivery report would only make garbage.
-        config.DeliveryReportFields ??= "status";
-        return config;
-    }
+            // Deliveries are matched to records by the message objects the sink keeps; copying key, value
+            // and headers back into every delivery report would only make garbage.
+            config.DeliveryReportFields ??= "status";
+        });
 
     public void Dispose()
     {

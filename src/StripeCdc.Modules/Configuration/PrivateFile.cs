@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace StripeCdc.Configuration;
+
+/// <summary>
+/// Files that hold secrets (signing secrets, API keys): readable by their owner only from the first byte
+/// (created with mode 0600, never chmod-ed afterwards) and replaced atomically (a fresh temporary file
+/// beside the target, then a rename), so a reader sees the old content or the new, never a part.
+/// The folder is created 0700 when missing.
+/// </summary>
+public static class PrivateFile
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyFolder = OwnerOnly | UnixFileMode.UserExecute;
+
+    /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/>, replacing what is there.</summary>
+    public static void Write(string path, string contents) => WriteCore(path, contents, overwrite: true);
+
+    /// <summary>Writes the file only if it does not exist; false when another writer created it first.</summary>
+    public static bool TryCreate(string path, string contents)
+    {
+        try
+        {
+            WriteCore(path, contents, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+    }
+
+    private static void WriteCore(string path, string contents, bool overwrite)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, OwnerOnlyFolder);
+            }
+        }
+
+        // A fresh, unpredictable name created exclusively: nothing planted at a fixed temporary path is ever written into.
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        try
+        {
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(Encoding.UTF8.GetBytes(contents));
+                stream.Flush(flushToDisk: true);
+            }
+
+            // Without overwrite .NET links the new name (fails when the target exists), so two creators never both win.
+            File.Move(temporary, path, overwrite);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}
