@@ -7,6 +7,7 @@ using StripeCdc.EmbeddedKafka;
 using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks;
 
 namespace StripeCdc.Ingest.Hosting;
 
@@ -30,7 +31,11 @@ internal static class IngestApplication
         }
 
         builder.AddServiceDefaults();
-        builder.AddKafkaHealthCheck();
+        if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
+        {
+            builder.AddKafkaHealthCheck();
+        }
+
         builder.Services.AddStripeCdcIngest(builder.Configuration);
 
         var app = builder.Build();

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StripeCdc.Ingest.Security;
 using StripeCdc.Ingest.Webhooks;
-using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Sinks.Kafka;
@@ -27,8 +26,8 @@ internal static class IngestServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
 
         services.AddStripeCdcPipeline(configuration);
-        services.AddKafkaSink(configuration);
-        services.AddKafkaEventLedger(configuration);
+        services.AddStripeCdcSink(configuration);
+        services.AddStripeCdcEventLedger(configuration);
 
         // A record the producer still retries after the deadline would come back as a duplicate when Stripe redelivers.
         services.AddOptions<KafkaSinkOptions>().PostConfigure<IOptions<IngestOptions>>((kafka, ingest) =>

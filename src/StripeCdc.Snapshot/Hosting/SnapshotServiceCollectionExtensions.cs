@@ -17,7 +17,7 @@ namespace StripeCdc.Snapshot.Hosting;
 internal static class SnapshotServiceCollectionExtensions
 {
     /// <summary>
-    /// The snapshot worker: the record pipeline with the Kafka sink, the Stripe API clients and their
+    /// The snapshot worker: the record pipeline with the sink <c>StripeCdc:Sink</c> names, the Stripe API clients and their
     /// budgets, snapshot, reconciliation, fan-out completion, thin-event hydration and webhook registration.
     /// An <see cref="Ledger.IEventLedger"/> must be registered for reconciliation.
     /// </summary>
@@ -26,7 +26,7 @@ internal static class SnapshotServiceCollectionExtensions
         services.AddStripeCdcPipeline(configuration);
         if (withKafkaSink)
         {
-            services.AddKafkaSink(configuration);
+            services.AddStripeCdcSink(configuration);
         }
 
         services.AddOptions<SnapshotOptions>()

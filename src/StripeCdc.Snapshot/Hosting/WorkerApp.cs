@@ -1,12 +1,13 @@
 using StripeCdc.Ledger;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks;
 using StripeCdc.Snapshot.Admin;
 
 namespace StripeCdc.Snapshot.Hosting;
 
 /// <summary>
 /// The long-running worker: service defaults (telemetry, <c>/health</c>, <c>/alive</c>), the admin API
-/// over HTTP, the Kafka event ledger unless another one is registered, and unfinished snapshots resumed
+/// over HTTP, the selected sink's event ledger unless another one is registered, and unfinished snapshots resumed
 /// at start.
 /// </summary>
 internal static class WorkerApp
@@ -15,7 +16,11 @@ internal static class WorkerApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
-        builder.AddKafkaHealthCheck();
+        if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
+        {
+            builder.AddKafkaHealthCheck();
+        }
+
         builder.Services.AddSnapshotWorker(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddEventLedgerIfMissing(builder.Configuration);
@@ -31,7 +36,7 @@ internal static class WorkerApp
     {
         if (!services.Any(d => d.ServiceType == typeof(IEventLedger)))
         {
-            services.AddKafkaEventLedger(configuration);
+            services.AddStripeCdcEventLedger(configuration);
         }
 
         return services;

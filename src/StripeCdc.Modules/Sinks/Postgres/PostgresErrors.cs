@@ -1,0 +1,20 @@
+using Npgsql;
+
+namespace StripeCdc.Sinks.Postgres;
+
+/// <summary>Which database errors the same event would meet again (→ DLQ) and which pass (→ 503, Stripe retries).</summary>
+internal static class PostgresErrors
+{
+    /// <summary>
+    /// Class 22 (data exception: a <c>\u0000</c> that <c>jsonb</c> refuses, invalid JSON, a value out of
+    /// range) and 54 (program limit: a row or value too large) are about the event itself.
+    /// </summary>
+    public static bool IsPermanent(PostgresException error) =>
+        error.SqlState.StartsWith("22", StringComparison.Ordinal) || error.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    /// <summary>Serialization failure and deadlock: the whole transaction may simply be run again.</summary>
+    public static bool IsRetryable(PostgresException error) => error.SqlState is "40001" or "40P01";
+
+    public static string Describe(PostgresException error) =>
+        $"Postgres refused the event: {error.MessageText} (SQLSTATE {error.SqlState}){(error.Detail is { Length: > 0 } detail ? ": " + detail : string.Empty)}.";
+}
