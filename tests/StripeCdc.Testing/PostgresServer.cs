@@ -18,7 +18,6 @@ public sealed class PostgresServer : IDisposable
     private readonly string _data;
     private readonly bool _asPostgresUser;
     private readonly IReadOnlyDictionary<string, string> _settings;
-    private int _databases;
 
     private PostgresServer(string bin, IReadOnlyDictionary<string, string> settings)
     {
@@ -68,7 +67,7 @@ public sealed class PostgresServer : IDisposable
     /// <summary>Creates an empty database and returns its connection string, so tests don't share tables.</summary>
     public async Task<string> CreateDatabaseAsync(string? prefix = null)
     {
-        var name = $"{prefix ?? "test"}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"{prefix ?? "test"}_{Guid.NewGuid():N}".ToLowerInvariant();
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);

@@ -16,5 +16,14 @@ internal static class PostgresErrors
     public static bool IsRetryable(PostgresException error) => error.SqlState is "40001" or "40P01";
 
     public static string Describe(PostgresException error) =>
-        $"Postgres refused the event: {error.MessageText} (SQLSTATE {error.SqlState}){(error.Detail is { Length: > 0 } detail ? ": " + detail : string.Empty)}.";
+        $"Postgres refused the event: {error.MessageText} (SQLSTATE {error.SqlState}){Hint(error.SqlState)}";
+
+    // Details can quote row values, so they are left out (Npgsql redacts them too); a hint names the usual cause.
+    private static string Hint(string sqlState) => sqlState switch
+    {
+        "22P05" => ": a string in the event holds \\u0000, which jsonb cannot store.",
+        "22P02" => ": a value is not valid for its column (invalid JSON?).",
+        "54000" => ": a value or row exceeds a Postgres limit.",
+        _ => ".",
+    };
 }

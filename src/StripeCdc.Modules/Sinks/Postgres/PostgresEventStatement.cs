@@ -56,7 +56,7 @@ internal static class PostgresEventStatement
         sql.Append("WITH l AS (");
         sql.Append(origin.IsSnapshot
             ? "SELECT 1"
-            : $"INSERT INTO {schema.Ledger} (source, event_id, committed_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING 1");
+            : $"INSERT INTO {schema.Ledger} AS e (source, event_id, committed_at) VALUES ($1, $2, now()) ON CONFLICT (source, event_id) DO UPDATE SET committed_at = now() WHERE e.committed_at < now() - {schema.LedgerRetention} RETURNING 1");
         sql.Append(')');
 
         var parentIndex = new Dictionary<(string Table, string Id), int>();
@@ -211,8 +211,9 @@ internal static class PostgresEventStatement
         return command;
     }
 
+    /// <summary>A header as text; a NUL (which <c>text</c> cannot hold) becomes U+FFFD so the body still lands.</summary>
     private static string? Header(OutgoingRecord record, string name) =>
-        record.FindHeader(name) is { } value ? Encoding.UTF8.GetString(value) : null;
+        record.FindHeader(name) is { } value ? Encoding.UTF8.GetString(value).Replace('\0', '\uFFFD') : null;
 
     private static int Add(NpgsqlParameterCollection parameters, object value)
     {

@@ -123,14 +123,10 @@ internal sealed partial class PostgresGroupCommit : IAsyncDisposable
                 await CommitOnceAsync(remaining);
                 return;
             }
-            catch (PostgresException ex) when (ex.BatchCommand is { } failed && PostgresErrors.IsPermanent(ex))
+            catch (EventRefusedException refused) when (PostgresErrors.IsPermanent(refused.Error))
             {
-                var index = remaining.FindIndex(e => ReferenceEquals(e.Command, failed));
-                if (index < 0)
-                {
-                    FailAll(remaining, ex);
-                    return;
-                }
+                var ex = refused.Error;
+                var index = refused.Index;
 
                 remaining[index].Fail(new SinkException(PostgresErrors.Describe(ex), isPermanent: true, ex));
                 remaining.RemoveAt(index);
@@ -140,8 +136,9 @@ internal sealed partial class PostgresGroupCommit : IAsyncDisposable
                     pending.Prepare(_schema);
                 }
             }
-            catch (PostgresException ex) when (PostgresErrors.IsRetryable(ex) && attempt < MaxAttempts)
+            catch (EventRefusedException refused) when (PostgresErrors.IsRetryable(refused.Error) && attempt < MaxAttempts)
             {
+                var ex = refused.Error;
                 LogRetry(ex.SqlState, attempt);
                 foreach (var pending in remaining)
                 {
@@ -150,7 +147,7 @@ internal sealed partial class PostgresGroupCommit : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                FailAll(remaining, ex);
+                FailAll(remaining, ex is EventRefusedException refused ? refused.Error : ex);
                 return;
             }
         }
@@ -178,16 +175,25 @@ internal sealed partial class PostgresGroupCommit : IAsyncDisposable
                 batch.BatchCommands.Add(pending.Command!);
             }
 
-            await using var reader = await batch.ExecuteReaderAsync(_stop.Token);
-            for (var i = 0; i < events.Count; i++)
+            // Results come back in order, so the statement being read when an error surfaces is the one that failed.
+            var i = 0;
+            try
             {
-                if (i > 0)
+                await using var reader = await batch.ExecuteReaderAsync(_stop.Token);
+                for (; i < events.Count; i++)
                 {
-                    await reader.NextResultAsync(_stop.Token);
-                }
+                    if (i > 0)
+                    {
+                        await reader.NextResultAsync(_stop.Token);
+                    }
 
-                await reader.ReadAsync(_stop.Token);
-                results[i] = PostgresEventStatement.Read(reader, events[i].Origin, events[i].Parents!);
+                    await reader.ReadAsync(_stop.Token);
+                    results[i] = PostgresEventStatement.Read(reader, events[i].Origin, events[i].Parents!);
+                }
+            }
+            catch (PostgresException ex)
+            {
+                throw new EventRefusedException(Math.Min(i, events.Count - 1), ex);
             }
         }
 
@@ -283,6 +289,14 @@ internal sealed partial class PostgresGroupCommit : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Postgres sink: re-reading a tied object of '{Table}' failed ({Error}); the later arrival stays.")]
     private partial void LogRevalidationFailed(string table, string error);
+
+    /// <summary>The statement of the event at <see cref="Index"/> failed, and with it the transaction.</summary>
+    private sealed class EventRefusedException(int index, PostgresException error) : Exception(error.Message, error)
+    {
+        public int Index { get; } = index;
+
+        public PostgresException Error { get; } = error;
+    }
 
     /// <summary>One event waiting for a commit.</summary>
     private sealed class PendingEvent(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)

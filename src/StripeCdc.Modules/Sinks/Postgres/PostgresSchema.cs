@@ -25,6 +25,9 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
 
     public string Ledger => Qualified(_schema, LedgerTable);
 
+    /// <summary>The ledger retention as an SQL interval literal (configuration, not user data).</summary>
+    public string LedgerRetention { get; } = $"interval '{(long)options.Value.LedgerRetention.TotalSeconds} seconds'";
+
     public string Table(string topic) => Qualified(_schema, topic);
 
     /// <summary>Creates the schema, the ledger and the tables of every known topic.</summary>
