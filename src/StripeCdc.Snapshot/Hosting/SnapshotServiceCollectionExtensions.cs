@@ -4,6 +4,8 @@ using StripeCdc.Modules.FanOut;
 using StripeCdc.Modules.ThinEvents;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
+using StripeCdc.Sinks.Postgres;
+using StripeCdc.Snapshot.Revalidation;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.FanOut;
 using StripeCdc.Snapshot.Reconciliation;
@@ -43,6 +45,7 @@ internal static class SnapshotServiceCollectionExtensions
         services.TryAddSingleton<JobRegistry>();
         services.TryAddSingleton<IFanOutCompleter, StripeFanOutCompleter>();
         services.TryAddSingleton<IThinEventHydrator, StripeThinEventHydrator>();
+        services.TryAddSingleton<IObjectRevalidator, StripeObjectRevalidator>();
         services.TryAddSingleton(_ => new SigningSecretStore(
             configuration["StripeCdc:SecretsFile"] is { Length: > 0 } path ? Path.GetFullPath(path) : SecretsFileConfigurationExtensions.DefaultPath));
         services.TryAddSingleton<WebhookRegistrar>();

@@ -13,9 +13,12 @@ namespace StripeCdc.Sinks.Postgres;
 /// event's write. When Postgres refuses one event's data, the transaction is rolled back, that event
 /// fails alone (→ DLQ) and the rest is run again; any other failure fails the group (→ 503, Stripe retries).
 /// </summary>
-internal sealed partial class PostgresGroupCommit : IAsyncDisposable
+internal sealed partial class PostgresGroupCommit : IDisposable
 {
     private const int MaxAttempts = 5;
+
+    /// <summary>The event id prefix of a re-read written over a tie; its own tie with that row is expected, not counted.</summary>
+    private const string RevalidatedPrefix = "revalidated:";
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresSchema _schema;
     private readonly PostgresSinkOptions _options;
@@ -58,16 +61,14 @@ internal sealed partial class PostgresGroupCommit : IAsyncDisposable
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Lets the writers commit what is queued (up to 10 s), then stops them.</summary>
+    public void Dispose()
     {
         _queue.Writer.TryComplete();
-        try
+        if (!Task.WaitAll(_writers, TimeSpan.FromSeconds(10)))
         {
-            await Task.WhenAll(_writers).WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (TimeoutException)
-        {
-            await _stop.CancelAsync();
+            _stop.Cancel();
+            Task.WaitAll(_writers, TimeSpan.FromSeconds(5));
         }
 
         _stop.Dispose();
@@ -226,6 +227,9 @@ internal sealed partial class PostgresGroupCommit : IAsyncDisposable
                 case ParentOutcome.Stale:
                     _metrics.Row(parent.Topic, PostgresSinkMetrics.Stale);
                     break;
+                case ParentOutcome.Tie when pending.Origin.EventId.StartsWith(RevalidatedPrefix, StringComparison.Ordinal):
+                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
+                    break;
                 case ParentOutcome.Tie when _revalidator is not null && pending.Origin is { IsSnapshot: false } origin:
                     _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
                     _ = RevalidateAsync(origin, parent);
@@ -259,7 +263,7 @@ internal sealed partial class PostgresGroupCommit : IAsyncDisposable
 
             var record = new OutgoingRecord(parent.Topic, RecordKeys.ForObject(parent.Id), json)
             {
-                Origin = origin with { EventId = "revalidated:" + origin.EventId, IsSnapshot = true, IsDelete = false },
+                Origin = origin with { EventId = RevalidatedPrefix + origin.EventId, IsSnapshot = true, IsDelete = false },
             };
             await WriteAsync([record], _stop.Token);
             _metrics.Row(parent.Topic, PostgresSinkMetrics.Revalidated);

@@ -20,6 +20,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
     private readonly string _schema = options.Value.Schema;
     private readonly ConcurrentDictionary<string, PostgresTableKind> _ready = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private volatile bool _ledgerReady;
 
     public string Name => _schema;
 
@@ -51,6 +52,12 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
     /// <summary>Makes sure the tables exist before a write uses them (cheap once they are known).</summary>
     public ValueTask EnsureAsync(IReadOnlyDictionary<string, PostgresTableKind> tables, CancellationToken cancellationToken)
     {
+        if (!_ledgerReady)
+        {
+            // Used without the start-up migration (a tool, a test harness): make the ledger too.
+            return new ValueTask(CreateAsync(tables, withLedger: true, cancellationToken));
+        }
+
         foreach (var table in tables)
         {
             if (!_ready.ContainsKey(table.Key))
@@ -95,6 +102,8 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
             {
                 _ready[topic] = kind;
             }
+
+            _ledgerReady |= withLedger;
         }
         finally
         {
