@@ -12,6 +12,8 @@ namespace StripeCdc.Sinks.Postgres;
 /// send one statement per event in one batch inside one transaction, commit, and only then complete each
 /// event's write. When Postgres refuses one event's data, the transaction is rolled back, that event
 /// fails alone (→ DLQ) and the rest is run again; any other failure fails the group (→ 503, Stripe retries).
+/// Each writer owns the objects whose id hashes to it, like a Kafka partition: two transactions in flight
+/// never wait for each other's row locks (nor deadlock), and one object's events are applied in arrival order.
 /// </summary>
 internal sealed partial class PostgresGroupCommit : IDisposable
 {
@@ -26,7 +28,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     private readonly StripeCdcMetrics _recordMetrics;
     private readonly IObjectRevalidator? _revalidator;
     private readonly ILogger<PostgresGroupCommit> _logger;
-    private readonly Channel<PendingEvent> _queue = Channel.CreateUnbounded<PendingEvent>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Channel<PendingEvent>[] _queues;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _writers;
 
@@ -46,14 +48,15 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         _recordMetrics = recordMetrics;
         _revalidator = revalidator;
         _logger = logger;
-        _writers = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Task.Run(RunAsync))];
+        _queues = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Channel.CreateUnbounded<PendingEvent>(new UnboundedChannelOptions { SingleReader = true }))];
+        _writers = [.. _queues.Select(queue => Task.Run(() => RunAsync(queue.Reader)))];
     }
 
     /// <summary>Queues one event's records; completes once they are committed, or throws <see cref="SinkException"/>.</summary>
     public Task WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         var pending = new PendingEvent(records, cancellationToken);
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_queues[Partition(records)].Writer.TryWrite(pending))
         {
             throw new SinkException("The Postgres sink is shut down.", isPermanent: false);
         }
@@ -64,7 +67,11 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     /// <summary>Lets the writers commit what is queued (up to 10 s), then stops them.</summary>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
         if (!Task.WaitAll(_writers, TimeSpan.FromSeconds(10)))
         {
             _stop.Cancel();
@@ -74,9 +81,30 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync()
+    /// <summary>The writer of the event's object: a hash of its parent record's key (records without one: any writer).</summary>
+    private int Partition(IReadOnlyList<OutgoingRecord> records)
     {
-        var reader = _queue.Reader;
+        if (_queues.Length == 1)
+        {
+            return 0;
+        }
+
+        foreach (var record in records)
+        {
+            if (record.Role == RecordRole.Parent && record.Key is { } key)
+            {
+                var hash = default(HashCode);
+                hash.Add(record.Topic, StringComparer.Ordinal);
+                hash.AddBytes(key);
+                return (int)((uint)hash.ToHashCode() % (uint)_queues.Length);
+            }
+        }
+
+        return Environment.CurrentManagedThreadId % _queues.Length;
+    }
+
+    private async Task RunAsync(ChannelReader<PendingEvent> reader)
+    {
         var group = new List<PendingEvent>(_options.MaxEventsPerCommit);
         while (await reader.WaitToReadAsync())
         {

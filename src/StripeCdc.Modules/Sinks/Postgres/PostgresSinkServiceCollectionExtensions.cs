@@ -36,6 +36,14 @@ public static class PostgresSinkServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<PostgresSinkOptions>>().Value;
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
             builder.ConnectionStringBuilder.ApplicationName ??= "stripecdc";
+
+            // An event's statement text depends only on its shape (tables, child sets), so a handful of texts
+            // repeat: prepared once per connection, Postgres stops planning them per event.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
             return builder.Build();
         });
         services.TryAddSingleton<PostgresSchema>();
