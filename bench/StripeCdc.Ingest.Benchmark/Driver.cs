@@ -107,7 +107,7 @@ internal static class Driver
     private static async Task<Measurement> MeasureAsync(string label, string mode, Dictionary<string, string> environment, string path, HttpClient client, BenchmarkOptions options)
     {
         await using var server = await ChildServer.StartAsync(mode, environment, client);
-        var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret), new CpuClock(server.ProcessId));
+        var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret, options.DistinctObjects), new CpuClock(server.ProcessId));
         Console.WriteLine();
         Console.WriteLine(label);
         LoadResult? max = null;
