@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using StripeCdc.EmbeddedKafka;
 using StripeCdc.Ingest.Hosting;
+using StripeCdc.Testing;
 
 namespace StripeCdc.Ingest.Benchmark;
 
@@ -45,6 +46,11 @@ internal static class Driver
         Console.WriteLine($"StripeCdc ingest benchmark: {Environment.ProcessorCount} cores, {string.Join("/", options.Concurrency)} clients, {options.Duration.TotalSeconds:0} s per phase after {options.Warmup.TotalSeconds:0} s warm-up");
         Console.WriteLine($"events: customer.updated {EventSource.Sizes[0]} B, charge.refunded {EventSource.Sizes[1]} B (+4 refunds fanned out), invoice.paid {EventSource.Sizes[2]} B (+4 lines fanned out)");
 
+        if (options.Sinks is { Length: > 0 } sinks)
+        {
+            return await CompareSinksAsync(sinks, ingestEnvironment, client, options);
+        }
+
         if (options.Only == "ingest")
         {
             await MeasureAsync("(b) ingest", ServerMode.Ingest, ingestEnvironment, $"/webhooks/stripe?api_key={ApiKey}", client, options);
@@ -61,10 +67,47 @@ internal static class Driver
         return 0;
     }
 
+    /// <summary>
+    /// The ingest with each sink in turn, same load, same run: Kafka (the embedded cluster) and Postgres
+    /// (Debian's server in a temp folder, default settings, fsync on; its own CPU is not in "server").
+    /// </summary>
+    private static async Task<int> CompareSinksAsync(string[] sinks, Dictionary<string, string> kafkaEnvironment, HttpClient client, BenchmarkOptions options)
+    {
+        var results = new List<(string Sink, Measurement Result)>();
+        foreach (var sink in sinks)
+        {
+            if (string.Equals(sink, "postgres", StringComparison.OrdinalIgnoreCase))
+            {
+                using var postgres = PostgresServer.Start();
+                var environment = new Dictionary<string, string>(kafkaEnvironment)
+                {
+                    ["StripeCdc__Sink"] = "Postgres",
+                    ["ConnectionStrings__postgres"] = await postgres.CreateDatabaseAsync("bench"),
+                };
+                environment.Remove("ConnectionStrings__kafka");
+                results.Add((sink, await MeasureAsync("ingest → Postgres (state tables, event_ledger, group commit)", ServerMode.Ingest, environment, $"/webhooks/stripe?api_key={ApiKey}", client, options)));
+            }
+            else
+            {
+                results.Add((sink, await MeasureAsync("ingest → Kafka (acks=all, 3 brokers)", ServerMode.Ingest, kafkaEnvironment, $"/webhooks/stripe?api_key={ApiKey}", client, options)));
+            }
+        }
+
+        Console.WriteLine();
+        foreach (var (sink, result) in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{sink,-9} max {result.Max.EventsPerSecond,6:0} events/s   p99 at half {result.Half.P99Ms,6:0.0} ms   peak RSS {result.PeakRssBytes / 1048576.0,4:0} MB"));
+        }
+
+        Console.WriteLine("targets for Postgres: ≥ 4,000 events/s, p99 ≤ 50 ms at half that rate, RSS ≤ 300 MB");
+        return 0;
+    }
+
     private static async Task<Measurement> MeasureAsync(string label, string mode, Dictionary<string, string> environment, string path, HttpClient client, BenchmarkOptions options)
     {
         await using var server = await ChildServer.StartAsync(mode, environment, client);
-        var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret), new CpuClock(server.ProcessId));
+        var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret, options.DistinctObjects), new CpuClock(server.ProcessId));
         Console.WriteLine();
         Console.WriteLine(label);
         LoadResult? max = null;

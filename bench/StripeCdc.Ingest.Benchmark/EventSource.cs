@@ -6,8 +6,10 @@ namespace StripeCdc.Ingest.Benchmark;
 /// <summary>
 /// Realistic signed events, each with a fresh event id (the ledger would drop repeats): customer,
 /// charge and invoice in turn, at about the sizes the issue names (1.7, 5 and 6 KB).
+/// With <paramref name="distinctObjects"/> every event is about its own object (ids numbered like the
+/// event ids); otherwise all events update the same three objects (the worst case for a state table).
 /// </summary>
-internal sealed class EventSource(string secret)
+internal sealed class EventSource(string secret, bool distinctObjects = false)
 {
     private const string IdPlaceholder = "evt_XXXXXXXXXXXXXXXXXXXXXXXX";
 
@@ -26,7 +28,16 @@ internal sealed class EventSource(string secret)
     {
         var n = Interlocked.Increment(ref _next);
         var id = "evt_" + n.ToString("D24", System.Globalization.CultureInfo.InvariantCulture);
-        var body = Encoding.UTF8.GetBytes(Templates[n % Templates.Length].Replace(IdPlaceholder, id, StringComparison.Ordinal));
+        var text = Templates[n % Templates.Length].Replace(IdPlaceholder, id, StringComparison.Ordinal);
+        if (distinctObjects)
+        {
+            var suffix = n.ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
+            text = text.Replace("cus_NffrFeUfNV2Hib", "cus_" + suffix, StringComparison.Ordinal)
+                .Replace("ch_3MmlLrLkdIwHu7ix0snN0B15", "ch_" + suffix, StringComparison.Ordinal)
+                .Replace("in_1MtHbELkdIwHu7ixl4OzzPMv", "in_" + suffix, StringComparison.Ordinal);
+        }
+
+        var body = Encoding.UTF8.GetBytes(text);
         return (body, StripeSignatures.Header(body, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     }
 }

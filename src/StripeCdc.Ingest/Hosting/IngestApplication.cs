@@ -7,6 +7,7 @@ using StripeCdc.EmbeddedKafka;
 using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks;
 using StripeCdc.Sinks.Kafka;
 
 namespace StripeCdc.Ingest.Hosting;
@@ -31,7 +32,11 @@ internal static class IngestApplication
         }
 
         builder.AddServiceDefaults();
-        builder.AddStripeCdcKafkaHealthCheck();
+        if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
+        {
+            builder.AddStripeCdcKafkaHealthCheck();
+        }
+
         builder.Services.AddStripeCdcIngest(builder.Configuration);
 
         var app = builder.Build();

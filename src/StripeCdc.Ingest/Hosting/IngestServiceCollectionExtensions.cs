@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StripeCdc.Ingest.Security;
 using StripeCdc.Ingest.Webhooks;
-using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Sinks.Kafka;
@@ -28,9 +27,12 @@ internal static class IngestServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
 
         services.AddStripeCdcPipeline(configuration);
-        services.AddKafkaSink(configuration);
-        services.AddKafkaTopicCreation(configuration);
-        services.AddKafkaEventLedger(configuration);
+        services.AddStripeCdcSink(configuration);
+        services.AddStripeCdcEventLedger(configuration);
+        if (SinkCatalog.Selected(configuration) == SinkCatalog.Kafka)
+        {
+            services.AddKafkaTopicCreation(configuration);
+        }
 
         // Completes has_more fan-out lists and hydrates thin events for sources with a StripeApiKey.
         services.AddStripeApi(configuration);

@@ -151,7 +151,7 @@ internal sealed partial class WebhookEndpoint(
             {
                 Count(source, WebhookOutcome.NotCommitted, started);
                 LogNotCommitted(source.Name, ex is OperationCanceledException ? "deadline passed" : ex.Message);
-                await WebhookResponses.UnavailableAsync(http, _options.RetryAfter, "The event could not be committed to Kafka in time; retry later.");
+                await WebhookResponses.UnavailableAsync(http, _options.RetryAfter, "The event could not be committed to the sink in time; retry later.");
                 return;
             }
             catch (MalformedEventException ex)

@@ -10,6 +10,12 @@ public interface IEventLedger
     /// <summary>True when the event was committed within the ledger's window.</summary>
     ValueTask<bool> IsCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// True when the sink writes the ledger entry in the same transaction as the event's records (the
+    /// Postgres sink), so an event that produced records needs no separate <see cref="MarkCommittedAsync"/>.
+    /// </summary>
+    bool CommitsWithRecords => false;
+
     /// <summary>Records that every record of the event was acknowledged.</summary>
     ValueTask MarkCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using StripeCdc.Records;
 using StripeCdc.Sinks;
 using StripeCdc.Telemetry;
 
@@ -124,8 +125,21 @@ public sealed class RecordPipeline : IDisposable
             return;
         }
 
+        var origin = Origin(context);
+        foreach (var record in context.Records)
+        {
+            record.Origin ??= origin;
+        }
+
         await _sink.WriteAsync(context.Records, context.CancellationToken);
         context.Outcome = PipelineOutcome.Produced;
+    }
+
+    private static RecordOrigin Origin(RecordContext context)
+    {
+        var stripeEvent = context.Event;
+        var created = stripeEvent.Created is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : context.ReceivedAt;
+        return new RecordOrigin(context.Source.Name, stripeEvent.Id, stripeEvent.Type, created, context.ChangeKind.IsDelete, context.Kind == RecordKind.Snapshot);
     }
 
     private static ValueTask InvokeTraced(IRecordModule module, RecordContext context, RecordDelegate next)

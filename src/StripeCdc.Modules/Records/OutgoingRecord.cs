@@ -32,6 +32,15 @@ public sealed class OutgoingRecord
 
     public List<RecordHeader> Headers { get; } = [];
 
+    /// <summary>The event the record comes from; the pipeline sets it on every record before the sink sees them.</summary>
+    public RecordOrigin? Origin { get; set; }
+
+    /// <summary>
+    /// On a parent record: the fan-out topics whose child records of this event are the complete list,
+    /// so a state-table sink can remove children that are no longer in it (an empty list has no records).
+    /// </summary>
+    public List<string>? CompleteChildTopics { get; set; }
+
     /// <summary>
     /// A writer positioned inside the value's top-level object: write properties with it and they are
     /// appended after the payload's own fields.

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
+using StripeCdc.Sinks.Postgres;
+using StripeCdc.Snapshot.Revalidation;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.Reconciliation;
 using StripeCdc.Snapshot.Snapshots;
@@ -13,7 +15,7 @@ namespace StripeCdc.Snapshot.Hosting;
 internal static class SnapshotServiceCollectionExtensions
 {
     /// <summary>
-    /// The snapshot worker: the record pipeline with the Kafka sink, the Stripe API clients and their
+    /// The snapshot worker: the record pipeline with the sink <c>StripeCdc:Sink</c> names, the Stripe API clients and their
     /// budgets, snapshot, reconciliation, fan-out completion, thin-event hydration and webhook registration.
     /// An <see cref="Ledger.IEventLedger"/> must be registered for reconciliation.
     /// </summary>
@@ -22,7 +24,7 @@ internal static class SnapshotServiceCollectionExtensions
         services.AddStripeCdcPipeline(configuration);
         if (withKafkaSink)
         {
-            services.AddKafkaSink(configuration);
+            services.AddStripeCdcSink(configuration);
         }
 
         services.AddOptions<SnapshotOptions>()
@@ -36,6 +38,7 @@ internal static class SnapshotServiceCollectionExtensions
         services.TryAddSingleton<SnapshotRunner>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<JobRegistry>();
+        services.TryAddSingleton<IObjectRevalidator, StripeObjectRevalidator>();
         services.TryAddSingleton(_ => new SigningSecretStore(
             configuration["StripeCdc:SecretsFile"] is { Length: > 0 } path ? Path.GetFullPath(path) : SecretsFileConfigurationExtensions.DefaultPath));
         services.TryAddSingleton<WebhookRegistrar>();

@@ -1,5 +1,6 @@
 using StripeCdc.Ledger;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks;
 using StripeCdc.Sinks.Kafka;
 using StripeCdc.Snapshot.Admin;
 
@@ -7,7 +8,7 @@ namespace StripeCdc.Snapshot.Hosting;
 
 /// <summary>
 /// The long-running worker: service defaults (telemetry, <c>/health</c>, <c>/alive</c>), the admin API
-/// over HTTP, the Kafka event ledger unless another one is registered, and unfinished snapshots resumed
+/// over HTTP, the selected sink's event ledger unless another one is registered, and unfinished snapshots resumed
 /// at start.
 /// </summary>
 internal static class WorkerApp
@@ -16,7 +17,11 @@ internal static class WorkerApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
-        builder.AddStripeCdcKafkaHealthCheck();
+        if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
+        {
+            builder.AddStripeCdcKafkaHealthCheck();
+        }
+
         builder.Services.AddSnapshotWorker(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddEventLedgerIfMissing(builder.Configuration);
@@ -32,7 +37,7 @@ internal static class WorkerApp
     {
         if (!services.Any(d => d.ServiceType == typeof(IEventLedger)))
         {
-            services.AddKafkaEventLedger(configuration);
+            services.AddStripeCdcEventLedger(configuration);
         }
 
         return services;

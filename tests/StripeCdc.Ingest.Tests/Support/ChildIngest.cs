@@ -33,6 +33,12 @@ internal sealed class ChildIngest : IDisposable
             kafka.Cluster.CreateTopic(topic);
         }
 
+        return await StartAsync(configuration);
+    }
+
+    /// <summary>Starts the child as configured, without a Kafka cluster (another sink).</summary>
+    public static async Task<ChildIngest> StartAsync(Dictionary<string, string?> configuration)
+    {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {

@@ -43,6 +43,12 @@ internal sealed class IngestServer : IAsyncDisposable
             kafka.Cluster.CreateTopic(topic);
         }
 
+        return await StartAsync(configuration, minimumLevel);
+    }
+
+    /// <summary>Starts the deployment as configured, without a Kafka cluster (another sink).</summary>
+    public static async Task<IngestServer> StartAsync(Dictionary<string, string?> configuration, LogLevel minimumLevel = LogLevel.Information)
+    {
         var logs = new MemoryLoggerProvider();
         var app = IngestApplication.Build(["--contentRoot", ContentRoot], builder =>
         {

@@ -27,14 +27,17 @@ internal sealed partial class DeduplicationModule(ILogger<DeduplicationModule> l
 
         var source = context.Source.Name;
         var eventId = context.Event.Id;
-        if (await ledger.IsCommittedAsync(source, eventId, context.CancellationToken))
+        // A sink that writes the ledger row in the event's transaction drops a duplicate there, atomically
+        // (also against a concurrent delivery); asking first would cost a round trip per event.
+        if (!ledger.CommitsWithRecords && await ledger.IsCommittedAsync(source, eventId, context.CancellationToken))
         {
             context.Skip();
             return;
         }
 
         await next(context);
-        if (context.Outcome is not (PipelineOutcome.Produced or PipelineOutcome.Skipped))
+        if (context.Outcome is not (PipelineOutcome.Produced or PipelineOutcome.Skipped)
+            || (context.Outcome == PipelineOutcome.Produced && ledger.CommitsWithRecords))
         {
             return;
         }

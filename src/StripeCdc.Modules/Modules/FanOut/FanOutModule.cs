@@ -50,6 +50,11 @@ internal sealed class FanOutModule(IFanOutCompleter? completer = null) : IRecord
         }
 
         var truncated = list.HasMore && remaining is null;
+        if (!truncated && context.ParentRecord is { } parent)
+        {
+            (parent.CompleteChildTopics ??= []).Add(topic);
+        }
+
         foreach (var element in list.Elements)
         {
             Add(element.Json, element.Id);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Microsoft.Extensions.Options;
 using StripeCdc.Records;
 using StripeCdc.Telemetry;
 
@@ -9,21 +10,40 @@ namespace StripeCdc.Sinks.Kafka;
 /// Writes records with the shared idempotent <c>acks=all</c> producer; <see cref="WriteAsync"/> completes
 /// when every record of the batch is acknowledged. The producer retries transient broker errors itself
 /// (idempotence keeps those retries free of duplicates) until <c>message.timeout.ms</c>.
+/// The record timestamp (CreateTime) is the event's <c>created</c> (a snapshot read: its read time), so
+/// consumers can order by it; with <see cref="KafkaSinkOptions.Tombstones"/> a delete record is followed
+/// by a null-value record of the same key.
 /// </summary>
-internal sealed class KafkaRecordSink(KafkaProducerConnection connection, StripeCdcMetrics metrics) : IRecordSink
+internal sealed class KafkaRecordSink(KafkaProducerConnection connection, StripeCdcMetrics metrics, IOptions<KafkaSinkOptions> options) : IRecordSink
 {
     private readonly IProducer<byte[], byte[]> _producer = connection.Producer;
+    private readonly bool _tombstones = options.Value.Tombstones;
 
     public ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
-        var completion = new DeliveryCompletion(records.Count);
+        var tombstones = 0;
+        if (_tombstones)
+        {
+            foreach (var record in records)
+            {
+                tombstones += NeedsTombstone(record) ? 1 : 0;
+            }
+        }
+
+        var completion = new DeliveryCompletion(records.Count + tombstones);
         completion.CancelOn(cancellationToken);
         try
         {
             foreach (var record in records)
             {
                 // Once the batch has failed or its deadline passed, more records would only come back as duplicates.
-                if (completion.IsFinished || !TryProduce(record, completion))
+                if (completion.IsFinished || !TryProduce(record, record.BuildValue(), completion))
+                {
+                    break;
+                }
+
+                // Same key, so same partition, right after the delete: a compacted topic then drops the object.
+                if (tombstones > 0 && NeedsTombstone(record) && (completion.IsFinished || !TryProduce(record, null, completion)))
                 {
                     break;
                 }
@@ -40,9 +60,12 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
         return completion.Task;
     }
 
-    private bool TryProduce(OutgoingRecord record, DeliveryCompletion completion)
+    /// <summary>A delete of the event's own object; children get no tombstones (SPEC §4), DLQ records have no key.</summary>
+    private static bool NeedsTombstone(OutgoingRecord record) =>
+        record.Role == RecordRole.Parent && record.Key is not null && record.Origin is { IsDelete: true };
+
+    private bool TryProduce(OutgoingRecord record, byte[]? value, DeliveryCompletion completion)
     {
-        var value = record.BuildValue();
         var delivery = new RecordDelivery(record.Topic, completion, metrics);
         var message = delivery.CreateMessage(record, value);
         try
@@ -72,7 +95,7 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
         private readonly long _started = Stopwatch.GetTimestamp();
         private Activity? _activity;
 
-        public Message<byte[], byte[]> CreateMessage(OutgoingRecord record, byte[] value)
+        public Message<byte[], byte[]> CreateMessage(OutgoingRecord record, byte[]? value)
         {
             var caller = Activity.Current;
             _activity = KafkaTelemetry.StartPublish(topic);
@@ -89,7 +112,13 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
                 Activity.Current = caller;
             }
 
-            return new Message<byte[], byte[]> { Key = record.Key!, Value = value, Headers = headers };
+            var message = new Message<byte[], byte[]> { Key = record.Key!, Value = value!, Headers = headers };
+            if (record.Origin is { } origin)
+            {
+                message.Timestamp = new Timestamp(origin.Created.UtcDateTime, TimestampType.CreateTime);
+            }
+
+            return message;
         }
 
         public void OnDelivered(DeliveryReport<byte[], byte[]> report)

@@ -1,0 +1,235 @@
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using StripeCdc.Records;
+
+namespace StripeCdc.Sinks.Postgres;
+
+/// <summary>
+/// Turns one event's records into one SQL statement, so an event is one round trip's worth of work and
+/// atomic by itself: the ledger row (a duplicate inserts nothing and so applies nothing), each parent
+/// upsert behind the ordering guard, and its children, which replace the stored child set only when
+/// the parent was applied. The statement returns one row: whether the ledger row was new, and per
+/// parent whether it was applied and what the stored row held before (for the stale/tie counters).
+/// </summary>
+internal static class PostgresEventStatement
+{
+    /// <summary>
+    /// SPEC §10's ordering guard: newer wins; on a tie (same second) the later arrival wins, unless the
+    /// stored row is final: deleted, or cancelled by <c>customer.subscription.deleted</c>.
+    /// </summary>
+    private const string Guard =
+        "excluded.event_created > t.event_created OR (excluded.event_created = t.event_created AND NOT t.deleted AND t.event_type NOT LIKE '%.deleted')";
+
+    /// <summary>A cancellation, not a deletion: the row keeps the subscription with its canceled status.</summary>
+    internal const string CancellationEventType = "customer.subscription.deleted";
+
+    public static PostgresTableKind KindOf(OutgoingRecord record) => record.Role switch
+    {
+        RecordRole.Child => PostgresTableKind.Child,
+        RecordRole.DeadLetter => PostgresTableKind.DeadLetter,
+        _ => PostgresTableKind.State,
+    };
+
+    /// <summary>The statement of one event, and the parents it reports on (in the order of its result columns).</summary>
+    public static NpgsqlBatchCommand Build(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records, out List<ParentRow> parents)
+    {
+        parents = [];
+        if (records.All(r => r.Role == RecordRole.DeadLetter))
+        {
+            return DeadLetters(schema, records);
+        }
+
+        var origin = records.Select(r => r.Origin).FirstOrDefault(o => o is not null)
+            ?? throw new ArgumentException("A record for the Postgres sink needs its origin (the pipeline sets it).", nameof(records));
+        var command = new NpgsqlBatchCommand();
+        var p = command.Parameters;
+        var sql = new StringBuilder(1024);
+
+        p.Add(new NpgsqlParameter { Value = origin.Source });
+        p.Add(new NpgsqlParameter { Value = origin.EventId });
+        p.Add(new NpgsqlParameter { Value = origin.EventType });
+        p.Add(new NpgsqlParameter { Value = origin.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var deleted = origin.IsDelete && origin.EventType != CancellationEventType;
+        p.Add(new NpgsqlParameter { Value = deleted });
+        sql.Append("WITH l AS (");
+        sql.Append(origin.IsSnapshot
+            ? "SELECT 1"
+            : $"INSERT INTO {schema.Ledger} AS e (source, event_id, committed_at) VALUES ($1, $2, now()) ON CONFLICT (source, event_id) DO UPDATE SET committed_at = now() WHERE e.committed_at < now() - {schema.LedgerRetention} RETURNING 1");
+        sql.Append(')');
+
+        var parentIndex = new Dictionary<(string Table, string Id), int>();
+        foreach (var record in records)
+        {
+            if (record.Role != RecordRole.Parent)
+            {
+                continue;
+            }
+
+            var (id, _) = ReadKey(record.Key);
+            var table = schema.Table(record.Topic);
+            var i = parents.Count;
+            parents.Add(new ParentRow(record.Topic, id));
+            parentIndex.TryAdd((record.Topic, id), i);
+            var idParam = Add(p, id);
+            var dataParam = Add(p, Encoding.UTF8.GetString(record.BuildValue()));
+            sql.Append($", o{i} AS (SELECT event_created, event_id FROM {table} WHERE id = ${idParam})");
+            sql.Append($", p{i} AS (INSERT INTO {table} AS t (id, data, event_id, event_type, event_created, deleted, synced_at) ");
+            sql.Append($"SELECT ${idParam}, ${dataParam}::jsonb, $2, $3, $4, $5, now() WHERE EXISTS (SELECT FROM l) ");
+            sql.Append("ON CONFLICT (id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, ");
+            sql.Append("event_created = excluded.event_created, deleted = excluded.deleted, synced_at = excluded.synced_at ");
+            sql.Append($"WHERE {Guard} RETURNING 1)");
+        }
+
+        var childSets = records
+            .Where(r => r.Role == RecordRole.Child)
+            .Select(r => (Record: r, Key: ReadKey(r.Key)))
+            .GroupBy(c => (c.Record.Topic, ParentId: c.Key.Id));
+        var complete = records
+            .Where(r => r.Role == RecordRole.Parent && r.CompleteChildTopics is not null)
+            .SelectMany(r => r.CompleteChildTopics!.Select(topic => (Topic: topic, ParentId: ReadKey(r.Key).Id)))
+            .ToHashSet();
+        var c = 0;
+        foreach (var set in childSets)
+        {
+            AppendChildren(set.Key.Topic, set.Key.ParentId, [.. set.Select(x => (x.Key.ItemId ?? string.Empty, Encoding.UTF8.GetString(x.Record.BuildValue())))]);
+            complete.Remove((set.Key.Topic, set.Key.ParentId));
+        }
+
+        // A complete list that is empty has no records: its stored children all go.
+        foreach (var (topic, parentId) in complete)
+        {
+            AppendChildren(topic, parentId, []);
+        }
+
+        sql.Append(" SELECT EXISTS (SELECT FROM l)");
+        for (var i = 0; i < parents.Count; i++)
+        {
+            sql.Append($", EXISTS (SELECT FROM p{i}), (SELECT event_created FROM o{i}), (SELECT event_id FROM o{i})");
+        }
+
+        command.CommandText = sql.ToString();
+        return command;
+
+        void AppendChildren(string topic, string parentId, (string Id, string Data)[] children)
+        {
+            var table = schema.Table(topic);
+            var gate = parentIndex.TryGetValue((ParentTopicOf(records, parentId), parentId), out var parent) ? $"p{parent}" : "l";
+            var parentParam = Add(p, parentId);
+            var idsParam = Add(p, children.Select(x => x.Id).ToArray());
+            var dataParam = Add(p, children.Select(x => x.Data).ToArray());
+            if (gate != "l" && complete.Contains((topic, parentId)))
+            {
+                sql.Append($", d{c} AS (DELETE FROM {table} WHERE parent_id = ${parentParam} AND NOT (id = ANY(${idsParam}::text[])) AND EXISTS (SELECT FROM {gate}))");
+            }
+
+            sql.Append($", c{c} AS (INSERT INTO {table} AS t (parent_id, id, data, event_id, event_created, synced_at) ");
+            sql.Append($"SELECT ${parentParam}, u.id, u.data::jsonb, $2, $4, now() FROM unnest(${idsParam}::text[], ${dataParam}::text[]) AS u(id, data) WHERE EXISTS (SELECT FROM {gate}) ");
+            sql.Append("ON CONFLICT (parent_id, id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at)");
+            c++;
+        }
+    }
+
+    /// <summary>Reads the statement's row: null when the event was a duplicate (its ledger row existed).</summary>
+    public static EventResult Read(NpgsqlDataReader reader, RecordOrigin origin, List<ParentRow> parents)
+    {
+        var fresh = reader.GetBoolean(0);
+        var outcomes = new ParentOutcome[parents.Count];
+        for (var i = 0; i < parents.Count; i++)
+        {
+            var column = 1 + (3 * i);
+            var applied = reader.GetBoolean(column);
+            var previous = reader.IsDBNull(column + 1) ? (DateTime?)null : reader.GetFieldValue<DateTime>(column + 1);
+            var previousEvent = reader.IsDBNull(column + 2) ? null : reader.GetString(column + 2);
+            outcomes[i] = !applied ? ParentOutcome.Stale
+                : previous is { } at && new DateTimeOffset(at, TimeSpan.Zero) == origin.Created && previousEvent != origin.EventId ? ParentOutcome.Tie
+                : ParentOutcome.Applied;
+        }
+
+        return new EventResult(Duplicate: !fresh, outcomes);
+    }
+
+    /// <summary>The id parts of a record key: <c>{"id":"…"}</c> or <c>{"id":"…","item_id":"…"}</c>.</summary>
+    internal static (string Id, string? ItemId) ReadKey(byte[]? key)
+    {
+        if (key is null)
+        {
+            throw new ArgumentException("A state-table record needs a key.");
+        }
+
+        var reader = new Utf8JsonReader(key);
+        string? id = null, itemId = null;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                var isItem = reader.ValueTextEquals("item_id"u8);
+                reader.Read();
+                if (isId)
+                {
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (isItem)
+                {
+                    itemId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        return (id ?? throw new ArgumentException("The record key has no \"id\"; a state-table row needs one."), itemId);
+    }
+
+    private static string ParentTopicOf(IReadOnlyList<OutgoingRecord> records, string parentId) =>
+        records.FirstOrDefault(r => r.Role == RecordRole.Parent && ReadKey(r.Key).Id == parentId)?.Topic ?? string.Empty;
+
+    private static NpgsqlBatchCommand DeadLetters(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records)
+    {
+        var command = new NpgsqlBatchCommand();
+        var sql = new StringBuilder("WITH i AS (");
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            sql.Append(i == 0 ? string.Empty : " UNION ALL ");
+            var body = Add(command.Parameters, record.BuildValue());
+            var reason = Add(command.Parameters, Header(record, RecordHeaderNames.DeadLetterReason) ?? string.Empty);
+            var error = Add(command.Parameters, (object?)Header(record, RecordHeaderNames.DeadLetterError) ?? DBNull.Value);
+            var source = Add(command.Parameters, Header(record, RecordHeaderNames.DeadLetterSource) ?? string.Empty);
+            var receivedAt = Add(command.Parameters, DateTimeOffset.TryParse(Header(record, RecordHeaderNames.DeadLetterReceivedAt), out var at) ? at : DateTimeOffset.UtcNow);
+            var signature = Add(command.Parameters, (object?)Header(record, RecordHeaderNames.StripeSignature) ?? DBNull.Value);
+            sql.Append($"SELECT ${body}::bytea AS body, ${reason}::text AS reason, ${error}::text AS error, ${source}::text AS source, ${receivedAt}::timestamptz AS received_at, ${signature}::text AS stripe_signature");
+        }
+
+        // Every record of one call targets one DLQ table (one source); several calls share a transaction.
+        sql.Append($"), w AS (INSERT INTO {schema.Table(records[0].Topic)} (body, reason, error, source, received_at, stripe_signature) SELECT * FROM i RETURNING 1) SELECT true FROM (SELECT count(*) FROM w) AS n");
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    /// <summary>A header as text; a NUL (which <c>text</c> cannot hold) becomes U+FFFD so the body still lands.</summary>
+    private static string? Header(OutgoingRecord record, string name) =>
+        record.FindHeader(name) is { } value ? Encoding.UTF8.GetString(value).Replace('\0', '\uFFFD') : null;
+
+    private static int Add(NpgsqlParameterCollection parameters, object value)
+    {
+        parameters.Add(new NpgsqlParameter { Value = value });
+        return parameters.Count;
+    }
+}
+
+/// <summary>A parent record of an event: its table's topic and object id.</summary>
+internal sealed record ParentRow(string Topic, string Id);
+
+internal enum ParentOutcome
+{
+    Applied,
+    Stale,
+    Tie,
+}
+
+internal sealed record EventResult(bool Duplicate, ParentOutcome[] Parents);

@@ -1,0 +1,377 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StripeCdc.Records;
+using StripeCdc.Telemetry;
+
+namespace StripeCdc.Sinks.Postgres;
+
+/// <summary>
+/// Group commit: writers take every event queued (up to <see cref="PostgresSinkOptions.MaxEventsPerCommit"/>),
+/// send one statement per event in one batch inside one transaction, commit, and only then complete each
+/// event's write. When Postgres refuses one event's data, the transaction is rolled back, that event
+/// fails alone (→ DLQ) and the rest is run again; any other failure fails the group (→ 503, Stripe retries).
+/// Each writer owns the objects whose id hashes to it, like a Kafka partition: two transactions in flight
+/// never wait for each other's row locks (nor deadlock), and one object's events are applied in arrival order.
+/// </summary>
+internal sealed partial class PostgresGroupCommit : IDisposable
+{
+    private const int MaxAttempts = 5;
+
+    /// <summary>The event id prefix of a re-read written over a tie; its own tie with that row is expected, not counted.</summary>
+    private const string RevalidatedPrefix = "revalidated:";
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresSchema _schema;
+    private readonly PostgresSinkOptions _options;
+    private readonly PostgresSinkMetrics _metrics;
+    private readonly StripeCdcMetrics _recordMetrics;
+    private readonly IObjectRevalidator? _revalidator;
+    private readonly ILogger<PostgresGroupCommit> _logger;
+    private readonly Channel<PendingEvent>[] _queues;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task[] _writers;
+
+    public PostgresGroupCommit(
+        NpgsqlDataSource dataSource,
+        PostgresSchema schema,
+        IOptions<PostgresSinkOptions> options,
+        PostgresSinkMetrics metrics,
+        StripeCdcMetrics recordMetrics,
+        ILogger<PostgresGroupCommit> logger,
+        IObjectRevalidator? revalidator = null)
+    {
+        _dataSource = dataSource;
+        _schema = schema;
+        _options = options.Value;
+        _metrics = metrics;
+        _recordMetrics = recordMetrics;
+        _revalidator = revalidator;
+        _logger = logger;
+        _queues = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Channel.CreateUnbounded<PendingEvent>(new UnboundedChannelOptions { SingleReader = true }))];
+        _writers = [.. _queues.Select(queue => Task.Run(() => RunAsync(queue.Reader)))];
+    }
+
+    /// <summary>Queues one event's records; completes once they are committed, or throws <see cref="SinkException"/>.</summary>
+    public Task WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    {
+        var pending = new PendingEvent(records, cancellationToken);
+        if (!_queues[Partition(records)].Writer.TryWrite(pending))
+        {
+            throw new SinkException("The Postgres sink is shut down.", isPermanent: false);
+        }
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Lets the writers commit what is queued (up to 10 s), then stops them.</summary>
+    public void Dispose()
+    {
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
+        if (!Task.WaitAll(_writers, TimeSpan.FromSeconds(10)))
+        {
+            _stop.Cancel();
+            Task.WaitAll(_writers, TimeSpan.FromSeconds(5));
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>The writer of the event's object: a hash of its parent record's key (records without one: any writer).</summary>
+    private int Partition(IReadOnlyList<OutgoingRecord> records)
+    {
+        if (_queues.Length == 1)
+        {
+            return 0;
+        }
+
+        foreach (var record in records)
+        {
+            if (record.Role == RecordRole.Parent && record.Key is { } key)
+            {
+                var hash = default(HashCode);
+                hash.Add(record.Topic, StringComparer.Ordinal);
+                hash.AddBytes(key);
+                return (int)((uint)hash.ToHashCode() % (uint)_queues.Length);
+            }
+        }
+
+        return Environment.CurrentManagedThreadId % _queues.Length;
+    }
+
+    private async Task RunAsync(ChannelReader<PendingEvent> reader)
+    {
+        var group = new List<PendingEvent>(_options.MaxEventsPerCommit);
+        while (await reader.WaitToReadAsync())
+        {
+            Drain(reader, group);
+            if (group.Count < _options.MaxEventsPerCommit && _options.GroupCommitDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.GroupCommitDelay);
+                Drain(reader, group);
+            }
+
+            // Events whose caller has given up (deadline passed, answered 503) are not written: Stripe resends them.
+            group.RemoveAll(e => e.Cancelled());
+            if (group.Count > 0)
+            {
+                await CommitAsync(group);
+            }
+
+            group.Clear();
+        }
+    }
+
+    private void Drain(ChannelReader<PendingEvent> reader, List<PendingEvent> group)
+    {
+        while (group.Count < _options.MaxEventsPerCommit && reader.TryRead(out var pending))
+        {
+            group.Add(pending);
+        }
+    }
+
+    private async Task CommitAsync(List<PendingEvent> group)
+    {
+        var remaining = new List<PendingEvent>(group.Count);
+        foreach (var pending in group)
+        {
+            if (pending.Prepare(_schema))
+            {
+                remaining.Add(pending);
+            }
+        }
+
+        for (var attempt = 1; remaining.Count > 0; attempt++)
+        {
+            try
+            {
+                await CommitOnceAsync(remaining);
+                return;
+            }
+            catch (EventRefusedException refused) when (PostgresErrors.IsPermanent(refused.Error))
+            {
+                var ex = refused.Error;
+                var index = refused.Index;
+
+                remaining[index].Fail(new SinkException(PostgresErrors.Describe(ex), isPermanent: true, ex));
+                remaining.RemoveAt(index);
+                foreach (var pending in remaining)
+                {
+                    // A command belongs to one batch; the retry builds them again.
+                    pending.Prepare(_schema);
+                }
+            }
+            catch (EventRefusedException refused) when (PostgresErrors.IsRetryable(refused.Error) && attempt < MaxAttempts)
+            {
+                var ex = refused.Error;
+                LogRetry(ex.SqlState, attempt);
+                foreach (var pending in remaining)
+                {
+                    pending.Prepare(_schema);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                FailAll(remaining, ex is EventRefusedException refused ? refused.Error : ex);
+                return;
+            }
+        }
+    }
+
+    private async Task CommitOnceAsync(List<PendingEvent> events)
+    {
+        var tables = new Dictionary<string, PostgresTableKind>(StringComparer.Ordinal);
+        foreach (var pending in events)
+        {
+            foreach (var record in pending.Records)
+            {
+                tables.TryAdd(record.Topic, PostgresEventStatement.KindOf(record));
+            }
+        }
+
+        await _schema.EnsureAsync(tables, _stop.Token);
+        await using var connection = await _dataSource.OpenConnectionAsync(_stop.Token);
+        await using var transaction = await connection.BeginTransactionAsync(_stop.Token);
+        var results = new EventResult[events.Count];
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var pending in events)
+            {
+                batch.BatchCommands.Add(pending.Command!);
+            }
+
+            // Results come back in order, so the statement being read when an error surfaces is the one that failed.
+            var i = 0;
+            try
+            {
+                await using var reader = await batch.ExecuteReaderAsync(_stop.Token);
+                for (; i < events.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        await reader.NextResultAsync(_stop.Token);
+                    }
+
+                    await reader.ReadAsync(_stop.Token);
+                    results[i] = PostgresEventStatement.Read(reader, events[i].Origin, events[i].Parents!);
+                }
+            }
+            catch (PostgresException ex)
+            {
+                throw new EventRefusedException(Math.Min(i, events.Count - 1), ex);
+            }
+        }
+
+        await transaction.CommitAsync(_stop.Token);
+        _metrics.Committed(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            Report(events[i], results[i]);
+            events[i].Completion.TrySetResult(results[i]);
+        }
+    }
+
+    private void Report(PendingEvent pending, EventResult result)
+    {
+        if (result.Duplicate)
+        {
+            return;
+        }
+
+        foreach (var record in pending.Records)
+        {
+            _recordMetrics.RecordProduced(record.Topic);
+        }
+
+        for (var i = 0; i < result.Parents.Length; i++)
+        {
+            var parent = pending.Parents![i];
+            switch (result.Parents[i])
+            {
+                case ParentOutcome.Stale:
+                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Stale);
+                    break;
+                case ParentOutcome.Tie when pending.Origin.EventId.StartsWith(RevalidatedPrefix, StringComparison.Ordinal):
+                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
+                    break;
+                case ParentOutcome.Tie when _revalidator is not null && pending.Origin is { IsSnapshot: false } origin:
+                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
+                    _ = RevalidateAsync(origin, parent);
+                    break;
+                case ParentOutcome.Tie:
+                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
+                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Tie);
+                    break;
+                default:
+                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The later arrival is already stored; the object as Stripe has it now is written over it with the
+    /// same <c>event_created</c>, so the guard still keeps anything newer or deleted.
+    /// </summary>
+    private async Task RevalidateAsync(RecordOrigin origin, ParentRow parent)
+    {
+        try
+        {
+            var objectType = origin.EventType.Split('.') is { Length: > 2 } parts ? parts[^2] : origin.EventType.Split('.')[0];
+            var current = await _revalidator!.ReadAsync(origin.Source, objectType, parent.Id, _stop.Token);
+            if (current is not { } json)
+            {
+                _metrics.Row(parent.Topic, PostgresSinkMetrics.Tie);
+                return;
+            }
+
+            var record = new OutgoingRecord(parent.Topic, RecordKeys.ForObject(parent.Id), json)
+            {
+                Origin = origin with { EventId = RevalidatedPrefix + origin.EventId, IsSnapshot = true, IsDelete = false },
+            };
+            await WriteAsync([record], _stop.Token);
+            _metrics.Row(parent.Topic, PostgresSinkMetrics.Revalidated);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _metrics.Row(parent.Topic, PostgresSinkMetrics.Tie);
+            LogRevalidationFailed(parent.Topic, ex.GetType().Name);
+        }
+    }
+
+    private void FailAll(List<PendingEvent> events, Exception ex)
+    {
+        var reason = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message;
+        LogCommitFailed(events.Count, reason);
+        foreach (var pending in events)
+        {
+            pending.Fail(new SinkException($"The Postgres sink could not commit: {reason}", isPermanent: false, ex));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Postgres sink: a commit of {Count} events failed: {Reason}")]
+    private partial void LogCommitFailed(int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Postgres sink: transaction conflict {SqlState}, attempt {Attempt}; running it again.")]
+    private partial void LogRetry(string sqlState, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Postgres sink: re-reading a tied object of '{Table}' failed ({Error}); the later arrival stays.")]
+    private partial void LogRevalidationFailed(string table, string error);
+
+    /// <summary>The statement of the event at <see cref="Index"/> failed, and with it the transaction.</summary>
+    private sealed class EventRefusedException(int index, PostgresException error) : Exception(error.Message, error)
+    {
+        public int Index { get; } = index;
+
+        public PostgresException Error { get; } = error;
+    }
+
+    /// <summary>One event waiting for a commit.</summary>
+    private sealed class PendingEvent(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    {
+        public IReadOnlyList<OutgoingRecord> Records { get; } = records;
+
+        public RecordOrigin Origin { get; private set; } = null!;
+
+        public TaskCompletionSource<EventResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public NpgsqlBatchCommand? Command { get; private set; }
+
+        public List<ParentRow>? Parents { get; private set; }
+
+        public bool Cancelled()
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            Completion.TrySetCanceled(cancellationToken);
+            return true;
+        }
+
+        /// <summary>Builds the event's statement; an event that cannot become one fails alone.</summary>
+        public bool Prepare(PostgresSchema schema)
+        {
+            try
+            {
+                Command = PostgresEventStatement.Build(schema, Records, out var parents);
+                Parents = parents;
+                Origin = Records.Select(r => r.Origin).FirstOrDefault(o => o is not null)
+                    ?? new RecordOrigin(string.Empty, string.Empty, string.Empty, DateTimeOffset.UnixEpoch, IsDelete: false, IsSnapshot: true);
+                return true;
+            }
+            catch (ArgumentException ex)
+            {
+                Fail(new SinkException($"The event cannot be written to Postgres: {ex.Message}", isPermanent: true, ex));
+                return false;
+            }
+        }
+
+        public void Fail(Exception ex) => Completion.TrySetException(ex);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StripeCdc.Configuration;
+using static StripeCdc.Sinks.Postgres.PostgresIdentifiers;
+
+namespace StripeCdc.Sinks.Postgres;
+
+/// <summary>
+/// Creates and migrates the sink's tables (SPEC §10), idempotently: <c>CREATE … IF NOT EXISTS</c> and
+/// <c>ADD COLUMN IF NOT EXISTS</c> under an advisory lock, so replicas starting together don't race.
+/// The tables of every source's known topics are made at start; a topic first met later (an unselected
+/// resource under <c>DEFAULT_TOPIC</c>) gets its table before its first write.
+/// </summary>
+internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<PostgresSinkOptions> options, SourceCatalog sources)
+{
+    // Any constant both replicas agree on: "StripeCdc" in ASCII.
+    private const long MigrationLock = 0x5374726970654364;
+
+    private readonly string _schema = options.Value.Schema;
+    private readonly ConcurrentDictionary<string, PostgresTableKind> _ready = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private volatile bool _ledgerReady;
+
+    public string Name => _schema;
+
+    public string Ledger => Qualified(_schema, LedgerTable);
+
+    /// <summary>The ledger retention as an SQL interval literal (configuration, not user data).</summary>
+    public string LedgerRetention { get; } = $"interval '{(long)options.Value.LedgerRetention.TotalSeconds} seconds'";
+
+    public string Table(string topic) => Qualified(_schema, topic);
+
+    /// <summary>Creates the schema, the ledger and the tables of every known topic.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var tables = new Dictionary<string, PostgresTableKind>(StringComparer.Ordinal);
+        foreach (var source in sources.All)
+        {
+            var children = source.FanOut.Select(e => source.Topic(e.ChildTopic)).ToHashSet(StringComparer.Ordinal);
+            foreach (var topic in source.KnownTopics.Concat(children))
+            {
+                tables[topic] = topic == source.DeadLetterTopic ? PostgresTableKind.DeadLetter
+                    : children.Contains(topic) ? PostgresTableKind.Child
+                    : PostgresTableKind.State;
+            }
+        }
+
+        await CreateAsync(tables, withLedger: true, cancellationToken);
+    }
+
+    /// <summary>Makes sure the tables exist before a write uses them (cheap once they are known).</summary>
+    public ValueTask EnsureAsync(IReadOnlyDictionary<string, PostgresTableKind> tables, CancellationToken cancellationToken)
+    {
+        if (!_ledgerReady)
+        {
+            // Used without the start-up migration (a tool, a test harness): make the ledger too.
+            return new ValueTask(CreateAsync(tables, withLedger: true, cancellationToken));
+        }
+
+        foreach (var table in tables)
+        {
+            if (!_ready.ContainsKey(table.Key))
+            {
+                return new ValueTask(CreateAsync(tables.Where(t => !_ready.ContainsKey(t.Key)).ToDictionary(), withLedger: false, cancellationToken));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task CreateAsync(IReadOnlyDictionary<string, PostgresTableKind> tables, bool withLedger, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var sql = new List<string> { $"SELECT pg_advisory_xact_lock({MigrationLock})", $"CREATE SCHEMA IF NOT EXISTS {Quote(_schema)}" };
+            if (withLedger)
+            {
+                sql.AddRange(LedgerDdl());
+            }
+
+            foreach (var (topic, kind) in tables)
+            {
+                sql.AddRange(TableDdl(Table(topic), kind));
+            }
+
+            await using (var batch = new NpgsqlBatch(connection, transaction))
+            {
+                foreach (var statement in sql)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                }
+
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            foreach (var (topic, kind) in tables)
+            {
+                _ready[topic] = kind;
+            }
+
+            _ledgerReady |= withLedger;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private IEnumerable<string> LedgerDdl()
+    {
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {Ledger} (
+              source text NOT NULL,
+              event_id text NOT NULL,
+              committed_at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (source, event_id))
+            """;
+        yield return $"CREATE INDEX IF NOT EXISTS {Quote(LedgerTable + "_committed_at")} ON {Ledger} (committed_at)";
+    }
+
+    private static IEnumerable<string> TableDdl(string table, PostgresTableKind kind)
+    {
+        (string Name, string Type)[] columns;
+        switch (kind)
+        {
+            case PostgresTableKind.State:
+                yield return $"CREATE TABLE IF NOT EXISTS {table} (id text PRIMARY KEY)";
+                columns =
+                [
+                    ("data", "jsonb NOT NULL DEFAULT '{}'"),
+                    ("event_id", "text NOT NULL DEFAULT ''"),
+                    ("event_type", "text NOT NULL DEFAULT ''"),
+                    ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
+                    ("deleted", "boolean NOT NULL DEFAULT false"),
+                    ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
+                ];
+                break;
+            case PostgresTableKind.Child:
+                yield return $"CREATE TABLE IF NOT EXISTS {table} (parent_id text NOT NULL, id text NOT NULL, PRIMARY KEY (parent_id, id))";
+                columns =
+                [
+                    ("data", "jsonb NOT NULL DEFAULT '{}'"),
+                    ("event_id", "text NOT NULL DEFAULT ''"),
+                    ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
+                    ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
+                ];
+                break;
+            default:
+                yield return $"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY)";
+                columns =
+                [
+                    ("body", "bytea NOT NULL DEFAULT ''"),
+                    ("reason", "text NOT NULL DEFAULT ''"),
+                    ("error", "text"),
+                    ("source", "text NOT NULL DEFAULT ''"),
+                    ("received_at", "timestamptz NOT NULL DEFAULT now()"),
+                    ("stripe_signature", "text"),
+                    ("replayed_at", "timestamptz"),
+                ];
+                break;
+        }
+
+        // A table made by an older version gets the columns added since.
+        foreach (var (name, type) in columns)
+        {
+            yield return $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {type}";
+        }
+    }
+}

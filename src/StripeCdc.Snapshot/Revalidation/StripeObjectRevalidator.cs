@@ -1,0 +1,52 @@
+using StripeCdc.Configuration;
+using StripeCdc.Sinks.Postgres;
+using StripeCdc.Snapshot.StripeApi;
+
+namespace StripeCdc.Snapshot.Revalidation;
+
+/// <summary>
+/// Re-reads a tied object from the Stripe API (SPEC §10) through the source's budgeted client:
+/// <c>GET /v1/&lt;objects&gt;/&lt;id&gt;</c> for the object types that can be fetched by id. Null when the
+/// source has no <c>StripeApiKey</c>, the type has no such endpoint, or the object is gone.
+/// </summary>
+internal sealed class StripeObjectRevalidator(StripeApiClients clients, SourceCatalog sources) : IObjectRevalidator
+{
+    private static readonly Dictionary<string, string> Paths = new(StringComparer.Ordinal)
+    {
+        ["customer"] = "/v1/customers/",
+        ["charge"] = "/v1/charges/",
+        ["payment_intent"] = "/v1/payment_intents/",
+        ["invoice"] = "/v1/invoices/",
+        ["subscription"] = "/v1/subscriptions/",
+        ["product"] = "/v1/products/",
+        ["price"] = "/v1/prices/",
+        ["payout"] = "/v1/payouts/",
+        ["refund"] = "/v1/refunds/",
+        ["payment_method"] = "/v1/payment_methods/",
+        ["balance_transaction"] = "/v1/balance_transactions/",
+        ["coupon"] = "/v1/coupons/",
+        ["plan"] = "/v1/plans/",
+        ["setup_intent"] = "/v1/setup_intents/",
+        ["dispute"] = "/v1/disputes/",
+    };
+
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, CancellationToken cancellationToken)
+    {
+        if (sources.Find(source) is not { } settings || !StripeApiClients.CanCall(settings) || !Paths.TryGetValue(objectType, out var path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var json = await clients.For(settings).GetAsync(path + Uri.EscapeDataString(objectId), [], cancellationToken);
+
+            // A deleted customer still answers 200 with {"id":…,"deleted":true}: the stored row knows better.
+            return json.AsSpan().IndexOf("\"deleted\":true"u8) >= 0 ? null : json;
+        }
+        catch (StripeApiException ex) when (ex.StatusCode == 404)
+        {
+            return null;
+        }
+    }
+}
