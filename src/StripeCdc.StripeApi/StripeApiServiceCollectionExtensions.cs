@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StripeCdc.Modules.FanOut;
 using StripeCdc.Modules.ThinEvents;
+using StripeCdc.Sinks.Postgres;
 using StripeCdc.StripeApi.FanOut;
+using StripeCdc.StripeApi.Revalidation;
 using StripeCdc.StripeApi.ThinEvents;
 
 namespace StripeCdc.StripeApi;
@@ -25,6 +27,7 @@ internal static class StripeApiServiceCollectionExtensions
         services.TryAddSingleton<StripeApiClients>();
         services.TryAddSingleton<IFanOutCompleter, StripeFanOutCompleter>();
         services.TryAddSingleton<IThinEventHydrator, StripeThinEventHydrator>();
+        services.TryAddSingleton<IObjectRevalidator, StripeObjectRevalidator>();
         return services;
     }
 }

@@ -3,7 +3,6 @@ using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Sinks.Postgres;
-using StripeCdc.Snapshot.Revalidation;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.Reconciliation;
 using StripeCdc.Snapshot.Snapshots;
@@ -38,7 +37,6 @@ internal static class SnapshotServiceCollectionExtensions
         services.TryAddSingleton<SnapshotRunner>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<JobRegistry>();
-        services.TryAddSingleton<IObjectRevalidator, StripeObjectRevalidator>();
         services.TryAddSingleton(_ => new SigningSecretStore(
             configuration["StripeCdc:SecretsFile"] is { Length: > 0 } path ? Path.GetFullPath(path) : SecretsFileConfigurationExtensions.DefaultPath));
         services.TryAddSingleton<WebhookRegistrar>();

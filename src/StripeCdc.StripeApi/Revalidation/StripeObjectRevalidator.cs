@@ -1,8 +1,7 @@
 using StripeCdc.Configuration;
 using StripeCdc.Sinks.Postgres;
-using StripeCdc.Snapshot.StripeApi;
 
-namespace StripeCdc.Snapshot.Revalidation;
+namespace StripeCdc.StripeApi.Revalidation;
 
 /// <summary>
 /// Re-reads a tied object from the Stripe API (SPEC §10) through the source's budgeted client:
