@@ -28,11 +28,13 @@ internal static class IngestServiceCollectionExtensions
 
         services.AddStripeCdcPipeline(configuration);
         services.AddStripeCdcSink(configuration);
-        services.AddStripeCdcEventLedger(configuration);
         if (SinkCatalog.Selected(configuration) == SinkCatalog.Kafka)
         {
+            // Before the ledger, so a cluster that cannot create topics is reported for the sources' topics first.
             services.AddKafkaTopicCreation(configuration);
         }
+
+        services.AddStripeCdcEventLedger(configuration);
 
         // Completes has_more fan-out lists and hydrates thin events for sources with a StripeApiKey.
         services.AddStripeApi(configuration);
