@@ -49,10 +49,18 @@ internal static class SnapshotServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The snapshot resources a source selects, or all of them when it selects none that can be snapshotted.</summary>
+    /// <summary>
+    /// The snapshot resources a source selects — by name, or because their live events land in a selected
+    /// topic (under <c>Routing=EventType</c> a selected <c>customer</c> takes subscriptions along) — or all
+    /// of them when it selects none that can be snapshotted.
+    /// </summary>
     public static IReadOnlyList<string> DefaultResources(SourceSettings source)
     {
-        var selected = SnapshotResource.All.Where(r => source.Options.Resources.Contains(r.Name, StringComparer.Ordinal)).Select(r => r.Name).ToList();
+        var resources = source.Options.Resources;
+        var selected = SnapshotResource.All
+            .Where(r => resources.Contains(r.Name, StringComparer.Ordinal) || resources.Contains(r.RoutedResource(source.Options.Routing), StringComparer.Ordinal))
+            .Select(r => r.Name)
+            .ToList();
         return selected.Count > 0 ? selected : [.. SnapshotResource.All.Select(r => r.Name)];
     }
 }

@@ -106,7 +106,7 @@ internal sealed partial class SnapshotRunner(
                     next = api.ListAsync(path, resource.Query, page.LastId, prefetch.Token);
                 }
 
-                await emitter.EmitAsync(source, checkpoint.RunId, resource.Name, page.Elements, api.IsLive, cancellationToken);
+                await emitter.EmitAsync(source, checkpoint.RunId, resource, page.Elements, api.IsLive, cancellationToken);
                 progress.PageDone(page.Elements.Count);
                 checkpoint = checkpoint with
                 {
