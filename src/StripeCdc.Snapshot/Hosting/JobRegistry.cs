@@ -31,6 +31,11 @@ internal sealed partial class JobRegistry(
 
     public ReconciliationJob? FindReconciliation(string id) => _reconciliations.GetValueOrDefault(id);
 
+    public IEnumerable<ReconciliationJob> Reconciliations => _reconciliations.Values;
+
+    /// <summary>Completes when the job has ended (it never throws: a job reports its own failure).</summary>
+    public Task CompletionOf(string id) => _running.GetValueOrDefault(id) ?? Task.CompletedTask;
+
     /// <summary>Validates and starts a snapshot; returns null and an error when it cannot start.</summary>
     public (SnapshotJob? Job, string? Error) StartSnapshot(string sourceName, IReadOnlyList<string>? resources, bool restart)
     {

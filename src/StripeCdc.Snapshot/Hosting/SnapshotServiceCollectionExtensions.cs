@@ -33,6 +33,10 @@ internal static class SnapshotServiceCollectionExtensions
             .Bind(configuration.GetSection(SnapshotOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ReconciliationOptions>()
+            .Bind(configuration.GetSection(ReconciliationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StripeApiClients>();
         services.TryAddSingleton<ICheckpointStore, FileCheckpointStore>();

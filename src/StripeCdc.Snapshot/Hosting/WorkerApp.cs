@@ -6,7 +6,7 @@ namespace StripeCdc.Snapshot.Hosting;
 
 /// <summary>
 /// The long-running worker: service defaults (telemetry, <c>/health</c>, <c>/alive</c>), the admin API
-/// over HTTP, the Kafka event ledger unless another one is registered, and unfinished snapshots resumed
+/// over HTTP, scheduled reconciliation, the Kafka event ledger unless another one is registered, and unfinished snapshots resumed
 /// at start.
 /// </summary>
 internal static class WorkerApp
@@ -17,6 +17,7 @@ internal static class WorkerApp
         builder.AddServiceDefaults();
         builder.AddKafkaHealthCheck();
         builder.Services.AddSnapshotWorker(builder.Configuration);
+        builder.Services.AddHostedService<Reconciliation.ReconciliationScheduler>();
         configureServices?.Invoke(builder.Services);
         builder.Services.AddEventLedgerIfMissing(builder.Configuration);
         var app = builder.Build();
