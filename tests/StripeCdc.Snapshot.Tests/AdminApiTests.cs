@@ -39,6 +39,7 @@ public sealed class AdminApiTests(KafkaFixture kafka)
                 "--StripeCdc:Sources:default:Resources=customer,product",
                 "--StripeCdc:Snapshot:RequestsPerSecond=10000",
                 $"--StripeCdc:Snapshot:CheckpointFolder={checkpoints}",
+                "--StripeCdc:Snapshot:CheckpointStore=File",
                 "--Logging:LogLevel:Default=Warning",
                 "--StripeCdc:Admin:Token=admin-test-token",
                 $"--StripeCdc:ModuleFlags:Topic={flagsTopic}",

@@ -67,6 +67,7 @@ public sealed class SharedModuleSwitchTests(KafkaFixture kafka)
             $"--StripeCdc:Sources:default:StripeApiBase={stripe.ApiBase}",
             "--StripeCdc:Snapshot:RequestsPerSecond=10000",
             $"--StripeCdc:Snapshot:CheckpointFolder={checkpoints}",
+            "--StripeCdc:Snapshot:CheckpointStore=File",
             "--StripeCdc:Reconciliation:Interval=0",
             "--Logging:LogLevel:Default=Warning",
             .. shared.Select(e => $"--{e.Key}={e.Value}"),

@@ -3,7 +3,9 @@ using StripeCdc.Configuration;
 using StripeCdc.Modules.FanOut;
 using StripeCdc.Modules.ThinEvents;
 using StripeCdc.Pipeline;
+using Microsoft.Extensions.Options;
 using StripeCdc.Sinks;
+using StripeCdc.Sinks.Kafka;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.FanOut;
 using StripeCdc.Snapshot.Reconciliation;
@@ -39,7 +41,19 @@ internal static class SnapshotServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StripeApiClients>();
-        services.TryAddSingleton<ICheckpointStore, FileCheckpointStore>();
+        services.TryAddSingleton<FileCheckpointStore>();
+        services.TryAddSingleton<KafkaCheckpointStore>();
+        services.TryAddSingleton<KafkaProducerConnection>();
+        services.AddOptions<KafkaSinkOptions>()
+            .Configure(o => o.BootstrapServers ??= configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName));
+        services.TryAddSingleton<ICheckpointStore>(sp =>
+            sp.GetRequiredService<IOptions<SnapshotOptions>>().Value.CheckpointStore switch
+            {
+                CheckpointStoreKind.Kafka => sp.GetRequiredService<KafkaCheckpointStore>(),
+                CheckpointStoreKind.File => sp.GetRequiredService<FileCheckpointStore>(),
+                _ when !string.IsNullOrWhiteSpace(configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName)) => sp.GetRequiredService<KafkaCheckpointStore>(),
+                _ => sp.GetRequiredService<FileCheckpointStore>(),
+            });
         services.TryAddSingleton<SnapshotEmitter>();
         services.TryAddSingleton<Progress.SnapshotRateMetrics>();
         services.TryAddSingleton<SnapshotRunner>();

@@ -46,6 +46,7 @@ internal sealed class SnapshotHarness : IDisposable
             ["StripeCdc:Sources:default:Resources"] = string.Join(",", SnapshotResource.All.Select(r => r.Name)),
             ["StripeCdc:Snapshot:RequestsPerSecond"] = "100000",
             ["StripeCdc:Snapshot:CheckpointFolder"] = CheckpointFolder,
+            ["StripeCdc:Snapshot:CheckpointStore"] = "File",
             ["StripeCdc:Snapshot:RetryBaseDelay"] = "00:00:00.020",
             ["StripeCdc:Snapshot:RetryMaxDelay"] = "00:00:00.200",
             ["StripeCdc:Snapshot:ReconciliationLag"] = "00:01:00",
