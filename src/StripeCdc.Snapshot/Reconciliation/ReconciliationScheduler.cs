@@ -17,21 +17,35 @@ internal sealed partial class ReconciliationScheduler(
     TimeProvider time,
     ILogger<ReconciliationScheduler> logger) : BackgroundService
 {
+    private PeriodicTimer? _timer;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Made here, not in ExecuteAsync (which runs in the background): the first run is due one interval after start.
+        var interval = options.Value.Interval;
+        _timer = interval > TimeSpan.Zero ? new PeriodicTimer(interval, time) : null;
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        if (settings.Interval <= TimeSpan.Zero)
+        if (_timer is null)
         {
             LogOff();
             return;
         }
 
-        using var timer = new PeriodicTimer(settings.Interval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await _timer.WaitForNextTickAsync(stoppingToken))
             {
-                await RunOnceAsync(settings.Window);
+                await RunOnceAsync(options.Value.Window);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
