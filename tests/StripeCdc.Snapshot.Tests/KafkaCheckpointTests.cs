@@ -85,7 +85,7 @@ public sealed class KafkaCheckpointTests(KafkaFixture kafka)
         [
             ("StripeCdc:Snapshot:CheckpointStore", "Kafka"),
             ("StripeCdc:Snapshot:CheckpointTopic", topic),
-            ("StripeCdc:Snapshot:CheckpointLease", "00:00:01"),
+            ("StripeCdc:Snapshot:CheckpointLease", "00:00:03"),
         ];
         using var one = new SnapshotHarness(stripe, kafka, settings);
         using var other = new SnapshotHarness(stripe, kafka, settings);

@@ -56,6 +56,7 @@ public sealed class SharedModuleSwitchTests(KafkaFixture kafka)
         ingestEnvironment["StripeCdc__Ledger__Topic"] = ledgerTopic;
         ingestEnvironment["STRIPECDC_SECRETS_FILE"] = Path.Combine(Path.GetTempPath(), "stripecdc-none", id + ".json");
         ingestEnvironment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        ingestEnvironment["Logging__LogLevel__Default"] = "Information";
         using var ingestProcess = WorkerProcess.Start(["--urls", ingestUrl], ingestEnvironment, WorkerProcess.BuiltService("src/StripeCdc.Ingest", "StripeCdc.Ingest"));
         using var ingest = AdminClient(new Uri(ingestUrl));
 
@@ -85,7 +86,7 @@ public sealed class SharedModuleSwitchTests(KafkaFixture kafka)
             Assert.Equal(HttpStatusCode.OK, switched.StatusCode);
         }
 
-        Assert.True(await PollAsync(() => IsEnabledAsync(workerClient), ingestProcess), "the worker did not apply the switch made on the ingest");
+        Assert.True(await PollAsync(() => IsEnabledAsync(workerClient), ingestProcess), "the worker did not apply the switch made on the ingest: " + ingestProcess.Output);
         using (var snapshot = await workerClient.PostAsJsonAsync("/snapshots", new { resources = new[] { "customer" } }))
         {
             Assert.Equal(HttpStatusCode.Accepted, snapshot.StatusCode);
@@ -104,7 +105,7 @@ public sealed class SharedModuleSwitchTests(KafkaFixture kafka)
             Assert.Equal(HttpStatusCode.OK, switched.StatusCode);
         }
 
-        Assert.True(await PollAsync(async () => !await IsEnabledAsync(ingest), ingestProcess), "the ingest did not apply the switch made on the worker");
+        Assert.True(await PollAsync(async () => !await IsEnabledAsync(ingest), ingestProcess), "the ingest did not apply the switch made on the worker: " + ingestProcess.Output);
         Assert.Equal(HttpStatusCode.OK, await DeliverAsync(ingest, "cus_hook2"));
         var last = kafka.Read(prefix + "customer", expected: 32, TimeSpan.FromSeconds(60)).Select(r => Value(r.Message.Value)).Single(v => v.GetProperty("id").GetString() == "cus_hook2");
         Assert.Equal(Email, last.GetProperty("email").GetString());

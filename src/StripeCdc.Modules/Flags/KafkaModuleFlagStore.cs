@@ -192,7 +192,14 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
                     bool? enabled = result.Message.Value is { } value ? Encoding.UTF8.GetString(value) == "true" : null;
 
                     // While loading, one reload at the end is enough; afterwards each switch reloads the pipeline.
-                    _overrides.Set(module, enabled, raiseReload: _loaded.Task.IsCompleted);
+                    var loaded = _loaded.Task.IsCompleted;
+                    _overrides.Set(module, enabled, raiseReload: loaded);
+                    if (loaded)
+                    {
+                        // Rebuilt here too, after the reload has marked the flag definitions stale, rather than
+                        // relying on the order in which reload callbacks run.
+                        _ = Task.Run(() => _services.GetRequiredService<RecordPipeline>().RefreshAsync());
+                    }
                 }
             }
             catch (ConsumeException ex)

@@ -10,7 +10,7 @@ namespace StripeCdc.Snapshot.Checkpoints;
 
 /// <summary>
 /// Checkpoints on a compacted Kafka topic, as Kafka Connect keeps source offsets, so any worker of the
-/// deployment can resume a snapshot another one left. One partition holds, in one order, the checkpoints
+/// deployment can resume a snapshot another one left. The topic (one partition is plenty) holds the checkpoints
 /// (key <c>checkpoint/&lt;source&gt;/&lt;resource&gt;</c>, value the <see cref="ResourceCheckpoint"/> as JSON) and
 /// the leases (key <c>lease/&lt;source&gt;/&lt;resource&gt;</c>, value a <see cref="LeaseClaim"/>). Every worker
 /// reads the topic (first use) and tails it; <see cref="LeaseLog"/> makes them agree on each lease's holder.
@@ -33,7 +33,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lazy<Task> _start;
-    private long _applied = -1;
+    private readonly ConcurrentDictionary<int, long> _applied = new();
     private Thread? _tail;
     private int _disposed;
 
@@ -81,7 +81,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
         await _start.Value.WaitAsync(cancellationToken);
         var key = LeaseKey(source, resource);
         var ttl = _options.CheckpointLease;
-        var giveUpAt = _time.GetUtcNow() + (2 * ttl) + TimeSpan.FromSeconds(5);
+        var giveUpAt = _time.GetUtcNow() + (2 * ttl) + TimeSpan.FromSeconds(1);
         while (true)
         {
             var now = _time.GetUtcNow();
@@ -121,8 +121,8 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private async Task<bool> ClaimAsync(string key, CancellationToken cancellationToken)
     {
         var claim = new LeaseClaim(Owner, _time.GetUtcNow().ToUnixTimeMilliseconds(), (long)_options.CheckpointLease.TotalMilliseconds);
-        var offset = await ProduceAsync(key, JsonSerializer.SerializeToUtf8Bytes(claim, Json), cancellationToken);
-        await ReadPastAsync(offset, cancellationToken);
+        var written = await ProduceAsync(key, JsonSerializer.SerializeToUtf8Bytes(claim, Json), cancellationToken);
+        await ReadPastAsync(written, cancellationToken);
         return HolderOf(key)?.Owner == Owner;
     }
 
@@ -140,7 +140,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
         }
     }
 
-    private async Task<long> ProduceAsync(string key, byte[] value, CancellationToken cancellationToken)
+    private async Task<TopicPartitionOffset> ProduceAsync(string key, byte[] value, CancellationToken cancellationToken)
     {
         try
         {
@@ -148,7 +148,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
                 _options.CheckpointTopic,
                 new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = value },
                 cancellationToken);
-            return result.Offset.Value;
+            return result.TopicPartitionOffset;
         }
         catch (ProduceException<byte[], byte[]> ex)
         {
@@ -156,10 +156,11 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
         }
     }
 
-    private async Task ReadPastAsync(long offset, CancellationToken cancellationToken)
+    /// <summary>Waits until the tail has applied the record at <paramref name="written"/> (a key's records share one partition, in order).</summary>
+    private async Task ReadPastAsync(TopicPartitionOffset written, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + ReadBackTimeout;
-        while (Volatile.Read(ref _applied) < offset)
+        while (_applied.GetValueOrDefault(written.Partition.Value, -1) < written.Offset.Value)
         {
             if (_time.GetUtcNow() > deadline)
             {
@@ -260,7 +261,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
                 }
 
                 Apply(result.Message);
-                Volatile.Write(ref _applied, result.Offset.Value);
+                _applied[result.Partition.Value] = result.Offset.Value;
             }
             catch (ConsumeException ex)
             {

@@ -92,7 +92,19 @@ internal sealed partial class JobRegistry(
     /// <summary>Starts again the snapshots a previous process left unfinished (found in the checkpoints).</summary>
     public void ResumeUnfinished()
     {
-        foreach (var group in checkpoints.LoadAll().Where(c => !c.Checkpoint.Completed).GroupBy(c => c.Source, StringComparer.OrdinalIgnoreCase))
+        List<(string Source, ResourceCheckpoint Checkpoint)> stored;
+        try
+        {
+            stored = [.. checkpoints.LoadAll()];
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Text.Json.JsonException)
+        {
+            // The worker still serves its API; a snapshot started later reports the store's error itself.
+            LogCheckpointsUnreadable(ex.Message);
+            return;
+        }
+
+        foreach (var group in stored.Where(c => !c.Checkpoint.Completed).GroupBy(c => c.Source, StringComparer.OrdinalIgnoreCase))
         {
             var resources = group.Select(c => c.Checkpoint.Resource).ToList();
             var (job, error) = StartSnapshot(group.Key, resources, restart: false);
@@ -113,6 +125,9 @@ internal sealed partial class JobRegistry(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': resuming unfinished snapshot as {JobId} ({Resources}).")]
     private partial void LogResumed(string source, string jobId, string resources);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The snapshot checkpoints could not be read, so no unfinished snapshot is resumed: {Error}")]
+    private partial void LogCheckpointsUnreadable(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': an unfinished snapshot could not be resumed: {Error}")]
     private partial void LogNotResumed(string source, string? error);
