@@ -11,6 +11,8 @@ using StripeCdc.Testing;
 namespace StripeCdc.Snapshot.Tests;
 
 /// <summary>SPEC §3, snapshot parity: a snapshot record lands in the topic, under the key, of the object's live events.</summary>
+/// <remarks>In the Kafka collection only so its 28 snapshots do not run beside the timing-sensitive budget tests.</remarks>
+[Collection(KafkaCollection.Name)]
 public sealed class SnapshotParityTests
 {
     /// <summary>
