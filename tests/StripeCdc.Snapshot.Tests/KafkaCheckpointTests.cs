@@ -23,7 +23,7 @@ public sealed class KafkaCheckpointTests(KafkaFixture kafka)
             ["charge"] = FakeStripeSeeder.Seed(stripe.Data, "charge", ObjectsPerResource),
             ["payment_method"] = FakeStripeSeeder.Seed(stripe.Data, "payment_method", ObjectsPerResource),
         };
-        stripe.Faults.PageDelay = TimeSpan.FromMilliseconds(120);
+        stripe.Faults.PageDelay = TimeSpan.FromMilliseconds(200);
         var id = Guid.NewGuid().ToString("N")[..8];
         var prefix = $"kkill{id}.";
         var checkpointTopic = $"checkpoints_{id}";
@@ -42,13 +42,13 @@ public sealed class KafkaCheckpointTests(KafkaFixture kafka)
         string[] args = ["snapshot", "--resources", string.Join(",", resources)];
 
         using (var first = WorkerProcess.Start(args, WithWorkingDirectory(environment)))
+        using (var checkpointsWritten = new CheckpointWatch(kafka.BootstrapServers, checkpointTopic))
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!(stripe.Log.Requests.Count(r => r.Path == "/v1/charges") >= 5 && CheckpointKeys(checkpointTopic).IsSupersetOf(["checkpoint/default/charge", "checkpoint/default/payment_method"])))
+            while (!(stripe.Log.Requests.Count(r => r.Path == "/v1/charges") >= 5 && checkpointsWritten.Poll().IsSupersetOf(["checkpoint/default/charge", "checkpoint/default/payment_method"])))
             {
                 Assert.False(first.HasExited, "the worker ended before it could be killed: " + first.Output);
                 Assert.True(DateTime.UtcNow < deadline, "the worker made no progress: " + first.Output);
-                await Task.Delay(20);
             }
 
             first.Kill();
@@ -115,6 +115,37 @@ public sealed class KafkaCheckpointTests(KafkaFixture kafka)
             ["StripeCdc__Snapshot__CheckpointFolder"] = Directory.CreateTempSubdirectory("stripecdc-worker").FullName,
         };
 
-    private HashSet<string> CheckpointKeys(string topic) =>
-        [.. kafka.ReadAll(topic).Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Key))];
+    /// <summary>The keys written to the checkpoint topic so far, read as they arrive (cheap enough to poll).</summary>
+    private sealed class CheckpointWatch : IDisposable
+    {
+        private readonly Confluent.Kafka.IConsumer<byte[], byte[]> _consumer;
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+
+        public CheckpointWatch(string bootstrapServers, string topic)
+        {
+            _consumer = new Confluent.Kafka.ConsumerBuilder<byte[], byte[]>(new Confluent.Kafka.ConsumerConfig
+            {
+                BootstrapServers = bootstrapServers,
+                GroupId = "watch-" + Guid.NewGuid().ToString("N"),
+                EnableAutoCommit = false,
+            }).SetLogHandler((_, _) => { }).Build();
+            _consumer.Assign(new Confluent.Kafka.TopicPartitionOffset(topic, 0, Confluent.Kafka.Offset.Beginning));
+        }
+
+        public HashSet<string> Poll()
+        {
+            while (_consumer.Consume(TimeSpan.FromMilliseconds(20)) is { } result)
+            {
+                _keys.Add(System.Text.Encoding.UTF8.GetString(result.Message.Key));
+            }
+
+            return _keys;
+        }
+
+        public void Dispose()
+        {
+            _consumer.Close();
+            _consumer.Dispose();
+        }
+    }
 }

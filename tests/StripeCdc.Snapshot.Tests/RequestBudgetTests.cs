@@ -4,6 +4,7 @@ using StripeCdc.Snapshot.StripeApi;
 
 namespace StripeCdc.Snapshot.Tests;
 
+[Collection(Support.TimingCollection.Name)]
 public sealed class RequestBudgetTests
 {
     [Fact]
