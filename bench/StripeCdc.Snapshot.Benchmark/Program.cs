@@ -70,6 +70,7 @@ async Task<(SnapshotJob Job, TimeSpan Elapsed)> RunAsync(string prefix, double r
         ["StripeCdc:Sources:default:Resources"] = string.Join(",", resources),
         ["StripeCdc:Snapshot:RequestsPerSecond"] = requestsPerSecond.ToString(CultureInfo.InvariantCulture),
         ["StripeCdc:Snapshot:CheckpointFolder"] = Path.Combine(Path.GetTempPath(), "stripecdc-bench", Guid.NewGuid().ToString("N")),
+        ["StripeCdc:Snapshot:CheckpointStore"] = "File",
     }).Build();
     var services = new ServiceCollection();
     services.AddSingleton<IConfiguration>(configuration);
@@ -93,6 +94,9 @@ async Task<(SnapshotJob Job, TimeSpan Elapsed)> RunAsync(string prefix, double r
 static async Task<int> ServeAsync(int objects)
 {
     using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1);
+
+    // The embedded cluster cannot create topics on request: the worker's checkpoint topic exists up front.
+    cluster.CreateTopic(new StripeCdc.Snapshot.SnapshotOptions().CheckpointTopic, partitions: 1, replicationFactor: 1);
     await using var fake = await FakeStripeServer.StartAsync();
     FakeStripeSeeder.Seed(fake.Data, "customer", objects);
     foreach (var resource in FakeStripeSeeder.ListPaths.Keys.Where(r => r != "customer"))

@@ -7,9 +7,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var secrets = LocalSecrets.Create(builder);
 
-// The embedded cluster has no CreateTopics API: create what the default source, fan-out and the ledger use.
+// The embedded cluster has no CreateTopics API: create what the default source, fan-out, the ledger, the shared
+// module switches and the snapshot checkpoints use.
 var kafka = builder.AddKafka("kafka").WithTopics(
-    "stripecdc_event_ledger",
+    "stripecdc_event_ledger", "stripecdc_module_flags", "stripecdc_snapshot_checkpoints",
     "customer", "payment_intent", "charge", "invoice", "unknown", "stripe_dlq",
     "invoice_lines", "charge_refunds", "subscription_items");
 

@@ -10,7 +10,18 @@ public sealed class SnapshotOptions
 {
     public const string SectionName = "StripeCdc:Snapshot";
 
-    /// <summary>Where the per-resource cursors are kept (one JSON file per source and resource).</summary>
+    /// <summary>Where checkpoints live: <c>Kafka</c> (any worker can resume), <c>File</c>, or <c>Auto</c> (Kafka when <c>ConnectionStrings:kafka</c> is set).</summary>
+    public Checkpoints.CheckpointStoreKind CheckpointStore { get; set; } = Checkpoints.CheckpointStoreKind.Auto;
+
+    /// <summary>The compacted topic of the Kafka checkpoint store (checkpoints and leases, one partition).</summary>
+    [Required]
+    public string CheckpointTopic { get; set; } = "stripecdc_snapshot_checkpoints";
+
+    /// <summary>How long a worker's claim on a resource lasts without renewal; a killed worker's resources are taken over after it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CheckpointLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the file checkpoint store keeps the per-resource cursors (one JSON file per source and resource).</summary>
     [Required]
     public string CheckpointFolder { get; set; } = Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),

@@ -27,6 +27,8 @@ public sealed class AdminApiTests(KafkaFixture kafka)
         var prefix = "admin" + Guid.NewGuid().ToString("N")[..8] + ".";
         var checkpoints = Path.Combine(Path.GetTempPath(), "stripecdc-tests", Guid.NewGuid().ToString("N"));
         var ledger = new InMemoryEventLedger();
+        var flagsTopic = "flags_" + Guid.NewGuid().ToString("N")[..8];
+        kafka.Cluster.CreateTopic(flagsTopic, partitions: 1);
         await using var app = WorkerApp.Build(
             [
                 "--urls=http://127.0.0.1:0",
@@ -37,8 +39,10 @@ public sealed class AdminApiTests(KafkaFixture kafka)
                 "--StripeCdc:Sources:default:Resources=customer,product",
                 "--StripeCdc:Snapshot:RequestsPerSecond=10000",
                 $"--StripeCdc:Snapshot:CheckpointFolder={checkpoints}",
+                "--StripeCdc:Snapshot:CheckpointStore=File",
                 "--Logging:LogLevel:Default=Warning",
                 "--StripeCdc:Admin:Token=admin-test-token",
+                $"--StripeCdc:ModuleFlags:Topic={flagsTopic}",
             ],
             services => services.AddSingleton<IEventLedger>(ledger));
         await app.StartAsync();

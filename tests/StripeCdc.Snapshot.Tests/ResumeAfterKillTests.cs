@@ -32,6 +32,7 @@ public sealed class ResumeAfterKillTests(KafkaFixture kafka)
             ["StripeCdc__Sources__default__Resources"] = string.Join(",", resources),
             ["StripeCdc__Snapshot__RequestsPerSecond"] = "10000",
             ["StripeCdc__Snapshot__CheckpointFolder"] = checkpoints,
+            ["StripeCdc__Snapshot__CheckpointStore"] = "File",
         };
         string[] args = ["snapshot", "--resources", string.Join(",", resources)];
 

@@ -30,7 +30,9 @@ public sealed class SnapshotRecordsTests(KafkaFixture kafka)
 
         Assert.Equal(JobState.Completed, job.State);
         Assert.Equal(ObjectCount, job.Objects);
-        var records = kafka.ReadRecords(harness.Topic(resource));
+        // Under the default Routing=EventType a subscription's records go where its customer.subscription.* events go.
+        var snapshotResource = SnapshotResource.Find(resource)!;
+        var records = kafka.ReadRecords(harness.Topic(snapshotResource.RoutedResource(Configuration.RoutingMode.EventType)));
         Assert.Equal(ObjectCount, records.Count);
         Assert.Equal(ids.Order(StringComparer.Ordinal), records.Select(r => r.KeyId).Order(StringComparer.Ordinal));
         var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -42,7 +44,7 @@ public sealed class SnapshotRecordsTests(KafkaFixture kafka)
             Assert.Equal(resource, value.GetProperty("object").GetString());
             Assert.Equal("SNAPSHOT", value.GetProperty("__changeType").GetString());
             Assert.False(value.GetProperty("__deleted").GetBoolean());
-            Assert.Equal(resource + ".snapshot", value.GetProperty("_event_type").GetString());
+            Assert.Equal(snapshotResource.EventTypePrefix + ".snapshot", value.GetProperty("_event_type").GetString());
             Assert.StartsWith($"snapshot:{job.Id}:{resource}:", value.GetProperty("_event_id").GetString(), StringComparison.Ordinal);
             Assert.InRange(value.GetProperty("_event_created").GetInt64(), before, after);
             Assert.Single(record.KeyJson.EnumerateObject());
@@ -58,7 +60,7 @@ public sealed class SnapshotRecordsTests(KafkaFixture kafka)
 
         await harness.SnapshotAsync("subscription");
 
-        var statuses = kafka.ReadRecords(harness.Topic("subscription")).Select(r => r.Json.GetProperty("status").GetString()).ToList();
+        var statuses = kafka.ReadRecords(harness.Topic("customer")).Select(r => r.Json.GetProperty("status").GetString()).ToList();
         Assert.Equal(25, statuses.Count);
         Assert.Equal(5, statuses.Count(s => s == "canceled"));
         Assert.All(stripe.Log.Requests.Where(r => r.Path == "/v1/subscriptions"), r => Assert.Contains("status=all", r.Query, StringComparison.Ordinal));

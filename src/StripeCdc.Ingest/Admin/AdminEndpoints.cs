@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using StripeCdc.Configuration;
+using StripeCdc.Flags;
 using StripeCdc.Pipeline;
 using StripeCdc.Replay;
 using StripeCdc.ServiceDefaults;
@@ -11,7 +12,7 @@ namespace StripeCdc.Ingest.Admin;
 
 /// <summary>
 /// Operations for the dashboard and operators: the pipeline (modules, flags, counters), switching a
-/// module at run time and replaying the DLQ. All behind <see cref="AdminTokenFilter"/>.
+/// module for the whole deployment (<see cref="PipelineEndpoints"/>) and replaying the DLQ. All behind <see cref="AdminTokenFilter"/>.
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -19,21 +20,7 @@ internal static class AdminEndpoints
     {
         var admin = endpoints.MapGroup("/admin").RequireAdminToken();
 
-        admin.MapGet("/pipeline", (RecordPipeline pipeline, PipelineStatistics statistics) =>
-            new PipelineView(pipeline.Modules, statistics.Snapshot()));
-
-        admin.MapPut("/pipeline/modules/{name}", async (string name, ModuleSwitch request, RecordPipeline pipeline, RuntimeFlagsConfiguration flags) =>
-        {
-            var module = pipeline.Modules.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (module is null)
-            {
-                return Results.Problem($"No module named '{name}'.", statusCode: StatusCodes.Status404NotFound);
-            }
-
-            flags.SetFlag(module.Name, request.Enabled);
-            await pipeline.RefreshAsync();
-            return Results.Ok(pipeline.Modules.First(m => m.Name == module.Name));
-        });
+        admin.MapPipelineEndpoints();
 
         admin.MapPost("/dlq/replay", async (ReplayRequest request, DeadLetterReplayer replayer, SourceCatalog sources, CancellationToken cancellationToken) =>
         {
@@ -50,10 +37,6 @@ internal static class AdminEndpoints
 
         return endpoints;
     }
-
-    private sealed record PipelineView(IReadOnlyList<ModuleDescription> Modules, PipelineStatisticsSnapshot Stats);
-
-    private sealed record ModuleSwitch(bool Enabled);
 
     private sealed record ReplayRequest(string? Source, string? Topic, bool SkipSignatureCheck);
 }

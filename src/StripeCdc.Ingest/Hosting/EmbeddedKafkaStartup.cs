@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using StripeCdc.Configuration;
 using StripeCdc.EmbeddedKafka;
+using StripeCdc.Flags;
 using StripeCdc.Ledger;
 
 namespace StripeCdc.Ingest.Hosting;
@@ -29,7 +30,7 @@ internal static class EmbeddedKafkaStartup
         return cluster;
     }
 
-    /// <summary>Every known topic of every configured source, and the ledger topic.</summary>
+    /// <summary>Every known topic of every configured source, the ledger topic and the module switch topic.</summary>
     public static IEnumerable<string> Topics(IConfiguration configuration)
     {
         var options = new StripeCdcOptions();
@@ -37,6 +38,7 @@ internal static class EmbeddedKafkaStartup
         var topics = new HashSet<string>(StringComparer.Ordinal)
         {
             configuration[$"{EventLedgerOptions.SectionName}:{nameof(EventLedgerOptions.Topic)}"] ?? new EventLedgerOptions().Topic,
+            configuration[$"{ModuleFlagsOptions.SectionName}:{nameof(ModuleFlagsOptions.Topic)}"] ?? new ModuleFlagsOptions().Topic,
         };
         foreach (var (name, source) in options.Sources)
         {

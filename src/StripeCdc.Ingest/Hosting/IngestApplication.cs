@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StripeCdc.Configuration;
 using StripeCdc.EmbeddedKafka;
+using StripeCdc.Flags;
 using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
@@ -20,16 +21,15 @@ internal static class IngestApplication
         var builder = WebApplication.CreateBuilder(args);
         AddSecretsFile(builder.Configuration);
         configure?.Invoke(builder);
-        var runtimeFlags = new RuntimeFlagsConfiguration();
-        ((IConfigurationBuilder)builder.Configuration).Add(runtimeFlags);
-        builder.Services.AddSingleton(runtimeFlags);
-
         var embedded = EmbeddedKafkaStartup.StartIfEnabled(builder.Configuration);
         if (embedded is not null)
         {
             // Made by a factory so the container disposes it, after the clients created later.
             builder.Services.AddSingleton(_ => embedded);
         }
+
+        // Last, so switches made from any service's admin API win over configured flags.
+        builder.AddSharedModuleFlags();
 
         builder.AddServiceDefaults();
         if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)

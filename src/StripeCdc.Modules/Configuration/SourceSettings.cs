@@ -6,18 +6,19 @@ namespace StripeCdc.Configuration;
 
 /// <summary>
 /// A source's settings resolved once for the hot path: secrets as bytes, topic names pre-built,
-/// lookups frozen.
+/// lookups frozen. Only the signing secrets change afterwards, swapped whole.
 /// </summary>
 public sealed class SourceSettings
 {
     private readonly FrozenDictionary<string, string> _selectedTopics;
     private readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _selectedBySpan;
+    private volatile byte[][] _signingSecrets;
 
     public SourceSettings(string name, SourceOptions options)
     {
         Name = name;
         Options = options;
-        SigningSecrets = [.. options.SigningSecrets.Select(Encoding.UTF8.GetBytes)];
+        _signingSecrets = [.. options.SigningSecrets.Select(Encoding.UTF8.GetBytes)];
         FanOut = [.. options.FanOutFields.Select(FanOutEntry.Parse)];
         _selectedTopics = options.Resources
             .Concat(FanOut.Select(f => f.ChildTopic))
@@ -32,7 +33,8 @@ public sealed class SourceSettings
 
     public SourceOptions Options { get; }
 
-    public IReadOnlyList<byte[]> SigningSecrets { get; }
+    /// <summary>The secrets in force; replaced as a whole when configuration reloads (see <see cref="SourceCatalog"/>).</summary>
+    public IReadOnlyList<byte[]> SigningSecrets => _signingSecrets;
 
     public IReadOnlyList<FanOutEntry> FanOut { get; }
 
@@ -43,6 +45,10 @@ public sealed class SourceSettings
     /// <summary>Every topic this source can write to (selected resources, fan-out children, default, DLQ).</summary>
     public IEnumerable<string> KnownTopics =>
         _selectedTopics.Values.Append(DefaultTopic).Append(DeadLetterTopic).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Puts other signing secrets in force at once (a roll, or a secret webhook registration stored).</summary>
+    internal void UseSigningSecrets(IEnumerable<string> secrets) =>
+        _signingSecrets = [.. secrets.Select(Encoding.UTF8.GetBytes)];
 
     public string Topic(string resource) => Options.TopicPrefix + resource;
 

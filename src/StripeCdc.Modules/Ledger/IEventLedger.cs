@@ -18,4 +18,18 @@ public interface IEventLedger
 
     /// <summary>Records that every record of the event was acknowledged.</summary>
     ValueTask MarkCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>True when the event was written to the DLQ within the ledger's window (see <see cref="MarkDeadLetteredAsync"/>).</summary>
+    ValueTask<bool> IsDeadLetteredAsync(string source, string eventId, CancellationToken cancellationToken = default) =>
+        IsCommittedAsync(source, DeadLetterMark(eventId), cancellationToken);
+
+    /// <summary>
+    /// Records that the event went to the DLQ, so reconciliation does not dead-letter it again on every run.
+    /// Kept apart from commits: a DLQ replay of the event is still processed.
+    /// </summary>
+    ValueTask MarkDeadLetteredAsync(string source, string eventId, CancellationToken cancellationToken = default) =>
+        MarkCommittedAsync(source, DeadLetterMark(eventId), cancellationToken);
+
+    /// <summary>The id a dead-lettered event is remembered under, beside the commits (Stripe event ids never contain ':').</summary>
+    static string DeadLetterMark(string eventId) => "dlq:" + eventId;
 }

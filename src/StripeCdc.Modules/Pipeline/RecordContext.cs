@@ -60,6 +60,9 @@ public sealed class RecordContext
 
     public PipelineOutcome Outcome { get; set; }
 
+    /// <summary>The deduplication module has written this event's commit to the ledger; nobody else need.</summary>
+    public bool CommitRecorded { get; internal set; }
+
     public RecordRejection? Rejection { get; private set; }
 
     /// <summary>A bag for modules that need to pass data along the chain.</summary>

@@ -49,6 +49,7 @@ internal sealed record ReconciliationView(
     long Delivered,
     long AlreadyCommitted,
     long DeadLettered,
+    long AlreadyDeadLettered,
     long Skipped,
     string? Error)
 {
@@ -63,6 +64,7 @@ internal sealed record ReconciliationView(
         job.Delivered,
         job.AlreadyCommitted,
         job.DeadLettered,
+        job.AlreadyDeadLettered,
         job.Skipped,
         job.Error);
 }

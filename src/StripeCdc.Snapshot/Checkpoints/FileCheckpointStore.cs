@@ -7,6 +7,7 @@ namespace StripeCdc.Snapshot.Checkpoints;
 /// One JSON file per source and resource under <c>CheckpointFolder</c>
 /// (<c>&lt;folder&gt;/&lt;source&gt;/&lt;resource&gt;.json</c>), replaced atomically: written to a temporary
 /// file, flushed to disk, then renamed over the old one, so a kill leaves the old or the new cursor.
+/// A running resource holds an exclusive lock file beside its checkpoint (<see cref="FileLease"/>).
 /// </summary>
 internal sealed class FileCheckpointStore(IOptions<SnapshotOptions> options) : ICheckpointStore
 {
@@ -58,6 +59,10 @@ internal sealed class FileCheckpointStore(IOptions<SnapshotOptions> options) : I
             }
         }
     }
+
+    public ValueTask<ISnapshotLease> AcquireAsync(string source, string resource, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISnapshotLease>(FileLease.Acquire(
+            Path.Combine(options.Value.CheckpointFolder, source, resource + ".lock"), source, resource));
 
     private string PathOf(string source, string resource) =>
         Path.Combine(options.Value.CheckpointFolder, source, resource + ".json");

@@ -31,6 +31,11 @@ internal sealed partial class JobRegistry(
 
     public ReconciliationJob? FindReconciliation(string id) => _reconciliations.GetValueOrDefault(id);
 
+    public IEnumerable<ReconciliationJob> Reconciliations => _reconciliations.Values;
+
+    /// <summary>Completes when the job has ended (it never throws: a job reports its own failure).</summary>
+    public Task CompletionOf(string id) => _running.GetValueOrDefault(id) ?? Task.CompletedTask;
+
     /// <summary>Validates and starts a snapshot; returns null and an error when it cannot start.</summary>
     public (SnapshotJob? Job, string? Error) StartSnapshot(string sourceName, IReadOnlyList<string>? resources, bool restart)
     {
@@ -87,7 +92,19 @@ internal sealed partial class JobRegistry(
     /// <summary>Starts again the snapshots a previous process left unfinished (found in the checkpoints).</summary>
     public void ResumeUnfinished()
     {
-        foreach (var group in checkpoints.LoadAll().Where(c => !c.Checkpoint.Completed).GroupBy(c => c.Source, StringComparer.OrdinalIgnoreCase))
+        List<(string Source, ResourceCheckpoint Checkpoint)> stored;
+        try
+        {
+            stored = [.. checkpoints.LoadAll()];
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Text.Json.JsonException)
+        {
+            // The worker still serves its API; a snapshot started later reports the store's error itself.
+            LogCheckpointsUnreadable(ex.Message);
+            return;
+        }
+
+        foreach (var group in stored.Where(c => !c.Checkpoint.Completed).GroupBy(c => c.Source, StringComparer.OrdinalIgnoreCase))
         {
             var resources = group.Select(c => c.Checkpoint.Resource).ToList();
             var (job, error) = StartSnapshot(group.Key, resources, restart: false);
@@ -108,6 +125,9 @@ internal sealed partial class JobRegistry(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': resuming unfinished snapshot as {JobId} ({Resources}).")]
     private partial void LogResumed(string source, string jobId, string resources);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The snapshot checkpoints could not be read, so no unfinished snapshot is resumed: {Error}")]
+    private partial void LogCheckpointsUnreadable(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': an unfinished snapshot could not be resumed: {Error}")]
     private partial void LogNotResumed(string source, string? error);

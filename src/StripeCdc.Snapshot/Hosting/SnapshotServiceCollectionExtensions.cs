@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
+using Microsoft.Extensions.Options;
 using StripeCdc.Sinks;
+using StripeCdc.Sinks.Kafka;
 using StripeCdc.Sinks.Postgres;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.Reconciliation;
@@ -31,7 +33,24 @@ internal static class SnapshotServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddStripeApi(configuration);
-        services.TryAddSingleton<ICheckpointStore, FileCheckpointStore>();
+        services.AddOptions<ReconciliationOptions>()
+            .Bind(configuration.GetSection(ReconciliationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<FileCheckpointStore>();
+        services.TryAddSingleton<KafkaCheckpointStore>();
+        services.TryAddSingleton<KafkaClientConfigs>();
+        services.TryAddSingleton<KafkaProducerConnection>();
+        services.AddOptions<KafkaSinkOptions>()
+            .Configure(o => o.BootstrapServers ??= configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName));
+        services.TryAddSingleton<ICheckpointStore>(sp =>
+            sp.GetRequiredService<IOptions<SnapshotOptions>>().Value.CheckpointStore switch
+            {
+                CheckpointStoreKind.Kafka => sp.GetRequiredService<KafkaCheckpointStore>(),
+                CheckpointStoreKind.File => sp.GetRequiredService<FileCheckpointStore>(),
+                _ when !string.IsNullOrWhiteSpace(configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName)) => sp.GetRequiredService<KafkaCheckpointStore>(),
+                _ => sp.GetRequiredService<FileCheckpointStore>(),
+            });
         services.TryAddSingleton<SnapshotEmitter>();
         services.TryAddSingleton<Progress.SnapshotRateMetrics>();
         services.TryAddSingleton<SnapshotRunner>();
@@ -43,10 +62,18 @@ internal static class SnapshotServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The snapshot resources a source selects, or all of them when it selects none that can be snapshotted.</summary>
+    /// <summary>
+    /// The snapshot resources a source selects — by name, or because their live events land in a selected
+    /// topic (under <c>Routing=EventType</c> a selected <c>customer</c> takes subscriptions along) — or all
+    /// of them when it selects none that can be snapshotted.
+    /// </summary>
     public static IReadOnlyList<string> DefaultResources(SourceSettings source)
     {
-        var selected = SnapshotResource.All.Where(r => source.Options.Resources.Contains(r.Name, StringComparer.Ordinal)).Select(r => r.Name).ToList();
+        var resources = source.Options.Resources;
+        var selected = SnapshotResource.All
+            .Where(r => resources.Contains(r.Name, StringComparer.Ordinal) || resources.Contains(r.RoutedResource(source.Options.Routing), StringComparer.Ordinal))
+            .Select(r => r.Name)
+            .ToList();
         return selected.Count > 0 ? selected : [.. SnapshotResource.All.Select(r => r.Name)];
     }
 }

@@ -1,3 +1,4 @@
+using StripeCdc.Flags;
 using StripeCdc.Ledger;
 using StripeCdc.ServiceDefaults;
 using StripeCdc.Sinks;
@@ -8,7 +9,7 @@ namespace StripeCdc.Snapshot.Hosting;
 
 /// <summary>
 /// The long-running worker: service defaults (telemetry, <c>/health</c>, <c>/alive</c>), the admin API
-/// over HTTP, the selected sink's event ledger unless another one is registered, and unfinished snapshots resumed
+/// over HTTP (jobs, and the pipeline's module switches shared with the ingest), scheduled reconciliation, the selected sink's event ledger unless another one is registered, and unfinished snapshots resumed
 /// at start.
 /// </summary>
 internal static class WorkerApp
@@ -23,11 +24,16 @@ internal static class WorkerApp
         }
 
         builder.Services.AddSnapshotWorker(builder.Configuration);
+        builder.Services.AddHostedService<Reconciliation.ReconciliationScheduler>();
         configureServices?.Invoke(builder.Services);
         builder.Services.AddEventLedgerIfMissing(builder.Configuration);
+
+        // Last, so switches made from any service's admin API win over configured flags.
+        builder.AddSharedModuleFlags();
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapAdminEndpoints();
+        app.MapGroup("/admin").RequireAdminToken().MapPipelineEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<JobRegistry>().ResumeUnfinished());
         return app;
     }

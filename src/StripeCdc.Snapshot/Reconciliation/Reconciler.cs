@@ -14,8 +14,9 @@ namespace StripeCdc.Snapshot.Reconciliation;
 /// Heals outages from the Events API (SPEC §6): lists <c>/v1/events</c> for the window (at most the 30
 /// days Stripe keeps, ending a lag behind now because the API is eventually consistent) and pushes every
 /// event the ledger has not seen committed through the pipeline, signature check skipped (the events come
-/// from the authenticated API). An event is marked committed once the pipeline produced it, so running
-/// twice, or after a restart, adds nothing.
+/// from the authenticated API). An event is marked committed once (by the deduplication module) when the
+/// pipeline produced it, so running twice, or after a restart, adds nothing; an event the ledger knows as
+/// dead-lettered is left to the DLQ.
 /// </summary>
 internal sealed partial class Reconciler(
     SourceCatalog sources,
@@ -98,6 +99,13 @@ internal sealed partial class Reconciler(
             return;
         }
 
+        // Already in the DLQ (by an earlier run or the ingest): replaying it is the DLQ's job, not each run's.
+        if (await ledger.IsDeadLetteredAsync(source.Name, eventId, cancellationToken))
+        {
+            job.CountAlreadyDeadLettered();
+            return;
+        }
+
         var context = new RecordContext(source, element.Json, signatureHeader: null, time.GetUtcNow())
         {
             SkipSignatureCheck = true,
@@ -107,7 +115,12 @@ internal sealed partial class Reconciler(
         switch (context.Outcome)
         {
             case PipelineOutcome.Produced:
-                await ledger.MarkCommittedAsync(source.Name, eventId, cancellationToken);
+                // The deduplication module commits the id; only with that module switched off does it fall to us.
+                if (!context.CommitRecorded)
+                {
+                    await ledger.MarkCommittedAsync(source.Name, eventId, cancellationToken);
+                }
+
                 job.CountDelivered();
                 break;
             case PipelineOutcome.DeadLettered:

@@ -9,6 +9,7 @@ internal sealed class ReconciliationJob(string id, string source, DateTimeOffset
     private long _alreadyCommitted;
     private long _delivered;
     private long _deadLettered;
+    private long _alreadyDeadLettered;
     private long _skipped;
 
     public string Id { get; } = id;
@@ -36,6 +37,9 @@ internal sealed class ReconciliationJob(string id, string source, DateTimeOffset
 
     public long Skipped => Interlocked.Read(ref _skipped);
 
+    /// <summary>Events left alone because they are in the DLQ already (dead-lettered by an earlier run or the ingest).</summary>
+    public long AlreadyDeadLettered => Interlocked.Read(ref _alreadyDeadLettered);
+
     public void Start(DateTimeOffset from, DateTimeOffset to)
     {
         From = from;
@@ -52,6 +56,8 @@ internal sealed class ReconciliationJob(string id, string source, DateTimeOffset
     public void CountDeadLettered() => Interlocked.Increment(ref _deadLettered);
 
     public void CountSkipped() => Interlocked.Increment(ref _skipped);
+
+    public void CountAlreadyDeadLettered() => Interlocked.Increment(ref _alreadyDeadLettered);
 
     public void Finish(JobState state, string? error = null)
     {

@@ -16,7 +16,7 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
     public async Task EmitAsync(
         SourceSettings source,
         string runId,
-        string resource,
+        SnapshotResource resource,
         IReadOnlyList<StripeListElement> elements,
         bool livemode,
         CancellationToken cancellationToken)
@@ -29,8 +29,8 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
         {
             var element = elements[i];
             var body = SnapshotEnvelope.Build(
-                SnapshotEnvelope.EventId(runId, resource, element.Id),
-                resource,
+                SnapshotEnvelope.EventId(runId, resource.Name, element.Id),
+                resource.SnapshotEventType,
                 element.Json.Span,
                 created,
                 StripeConfiguration.ApiVersion,
@@ -50,10 +50,10 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
             if (context.Outcome == PipelineOutcome.Rejected)
             {
                 throw new InvalidOperationException(
-                    $"A {resource} snapshot record was rejected ({context.Rejection?.Reason}: {context.Rejection?.Message}) and could not be dead-lettered.");
+                    $"A {resource.Name} snapshot record was rejected ({context.Rejection?.Reason}: {context.Rejection?.Message}) and could not be dead-lettered.");
             }
 
-            metrics.SnapshotObjectRead(resource);
+            metrics.SnapshotObjectRead(resource.Name);
         }
     }
 }

@@ -6,7 +6,7 @@ namespace StripeCdc.Snapshot.Snapshots;
 /// <summary>
 /// Wraps an object read by a snapshot in a synthetic v1 event so the webhook path's modules (routing,
 /// metadata, fan-out) produce its records:
-/// <c>{"id":"snapshot:&lt;run&gt;:&lt;resource&gt;:&lt;object id&gt;","object":"event","type":"&lt;resource&gt;.snapshot","created":&lt;read time&gt;,"data":{"object":…}}</c>.
+/// <c>{"id":"snapshot:&lt;run&gt;:&lt;resource&gt;:&lt;object id&gt;","object":"event","type":"&lt;event type prefix&gt;.snapshot","created":&lt;read time&gt;,"data":{"object":…}}</c>.
 /// The run id makes a later snapshot's ids differ from this one's (a dedupe ledger must not hide them),
 /// while a resumed run re-emits a page under the same ids.
 /// </summary>
@@ -14,7 +14,7 @@ internal static class SnapshotEnvelope
 {
     public static string EventId(string runId, string resource, string? objectId) => $"snapshot:{runId}:{resource}:{objectId}";
 
-    public static byte[] Build(string eventId, string resource, ReadOnlySpan<byte> dataObject, long readAtUnixSeconds, string? apiVersion, bool livemode)
+    public static byte[] Build(string eventId, string eventType, ReadOnlySpan<byte> dataObject, long readAtUnixSeconds, string? apiVersion, bool livemode)
     {
         var buffer = new ArrayBufferWriter<byte>(dataObject.Length + 256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
@@ -29,7 +29,7 @@ internal static class SnapshotEnvelope
             writer.WriteRawValue(dataObject, skipInputValidation: true);
             writer.WriteEndObject();
             writer.WriteBoolean("livemode"u8, livemode);
-            writer.WriteString("type"u8, resource + ".snapshot");
+            writer.WriteString("type"u8, eventType);
             writer.WriteEndObject();
         }
 

@@ -50,23 +50,15 @@ internal sealed partial class SnapshotRunner(
         {
             var resource = SnapshotResource.Find(progress.Resource)
                 ?? throw new InvalidOperationException($"'{progress.Resource}' cannot be snapshotted (see SPEC §6).");
-            var stored = job.Restart ? null : await checkpoints.LoadAsync(source.Name, resource.Name, cancellationToken);
-            var checkpoint = stored is { Completed: false }
-                ? stored
-                : new ResourceCheckpoint(job.Id, resource.Name, null, 0, false, time.GetUtcNow());
-            if (stored is { Completed: false })
+            await using var lease = await checkpoints.AcquireAsync(source.Name, resource.Name, cancellationToken);
+            using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+            try
             {
-                LogResuming(source.Name, resource.Name, stored.RunId, stored.Objects);
+                await RunLeasedAsync(job, source, api, resource, progress, running.Token);
             }
-
-            progress.Start(checkpoint.Objects);
-            if (resource.WalksCustomers)
+            catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                await WalkCustomersAsync(source, api, resource, checkpoint, progress, cancellationToken);
-            }
-            else
-            {
-                await ReadListAsync(source, api, resource, resource.ListPath, checkpoint, progress, cancellationToken);
+                throw new SnapshotLeaseException($"Another worker took the {resource.Name} snapshot of source '{source.Name}' over.");
             }
 
             progress.Finish(JobState.Completed);
@@ -79,6 +71,35 @@ internal sealed partial class SnapshotRunner(
         {
             LogResourceFailed(ex, source.Name, progress.Resource);
             progress.Finish(JobState.Failed, ex.Message);
+        }
+    }
+
+    /// <summary>One resource, under its lease: from the stored checkpoint (unless restarting) to the end of the list.</summary>
+    private async Task RunLeasedAsync(
+        SnapshotJob job,
+        SourceSettings source,
+        StripeApiClient api,
+        SnapshotResource resource,
+        ResourceProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var stored = job.Restart ? null : await checkpoints.LoadAsync(source.Name, resource.Name, cancellationToken);
+        var checkpoint = stored is { Completed: false }
+            ? stored
+            : new ResourceCheckpoint(job.Id, resource.Name, null, 0, false, time.GetUtcNow());
+        if (stored is { Completed: false })
+        {
+            LogResuming(source.Name, resource.Name, stored.RunId, stored.Objects);
+        }
+
+        progress.Start(checkpoint.Objects);
+        if (resource.WalksCustomers)
+        {
+            await WalkCustomersAsync(source, api, resource, checkpoint, progress, cancellationToken);
+        }
+        else
+        {
+            await ReadListAsync(source, api, resource, resource.ListPath, checkpoint, progress, cancellationToken);
         }
     }
 
@@ -106,7 +127,7 @@ internal sealed partial class SnapshotRunner(
                     next = api.ListAsync(path, resource.Query, page.LastId, prefetch.Token);
                 }
 
-                await emitter.EmitAsync(source, checkpoint.RunId, resource.Name, page.Elements, api.IsLive, cancellationToken);
+                await emitter.EmitAsync(source, checkpoint.RunId, resource, page.Elements, api.IsLive, cancellationToken);
                 progress.PageDone(page.Elements.Count);
                 checkpoint = checkpoint with
                 {

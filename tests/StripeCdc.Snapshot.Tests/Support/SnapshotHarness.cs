@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StripeCdc.Configuration;
 using StripeCdc.FakeStripe;
@@ -29,7 +31,8 @@ internal sealed class SnapshotHarness : IDisposable
         IEventLedger? ledger = null,
         IRecordSink? sink = null,
         string? checkpointFolder = null,
-        string? topicPrefix = null)
+        string? topicPrefix = null,
+        Action<IServiceCollection, IConfiguration>? configure = null)
     {
         TopicPrefix = topicPrefix ?? "t" + Guid.NewGuid().ToString("N")[..10] + ".";
         CheckpointFolder = checkpointFolder ?? Path.Combine(Path.GetTempPath(), "stripecdc-tests", Guid.NewGuid().ToString("N"));
@@ -43,6 +46,7 @@ internal sealed class SnapshotHarness : IDisposable
             ["StripeCdc:Sources:default:Resources"] = string.Join(",", SnapshotResource.All.Select(r => r.Name)),
             ["StripeCdc:Snapshot:RequestsPerSecond"] = "100000",
             ["StripeCdc:Snapshot:CheckpointFolder"] = CheckpointFolder,
+            ["StripeCdc:Snapshot:CheckpointStore"] = "File",
             ["StripeCdc:Snapshot:RetryBaseDelay"] = "00:00:00.020",
             ["StripeCdc:Snapshot:RetryMaxDelay"] = "00:00:00.200",
             ["StripeCdc:Snapshot:ReconciliationLag"] = "00:01:00",
@@ -66,6 +70,9 @@ internal sealed class SnapshotHarness : IDisposable
         {
             services.AddSingleton(ledger);
         }
+
+        services.TryAddSingleton<IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
+        configure?.Invoke(services, Configuration);
 
         _services = services.BuildServiceProvider(validateScopes: true);
         _ = _services.GetRequiredService<IOptions<StripeCdcOptions>>().Value;
@@ -102,6 +109,23 @@ internal sealed class SnapshotHarness : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _services.GetRequiredService<Reconciler>().RunAsync(job, timeout.Token);
         return job;
+    }
+
+    /// <summary>Starts what a host would start (the Kafka event ledger, …).</summary>
+    public async Task StartHostedServicesAsync()
+    {
+        foreach (var service in _services.GetServices<IHostedService>())
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+    }
+
+    public async Task StopHostedServicesAsync()
+    {
+        foreach (var service in _services.GetServices<IHostedService>().Reverse())
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
     }
 
     public void Dispose()

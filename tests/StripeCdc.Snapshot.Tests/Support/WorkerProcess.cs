@@ -3,7 +3,10 @@ using System.Text;
 
 namespace StripeCdc.Snapshot.Tests.Support;
 
-/// <summary>The snapshot CLI as a child process (<c>dotnet StripeCdc.Snapshot.dll …</c>), configured through its environment.</summary>
+/// <summary>
+/// The snapshot CLI as a child process (<c>dotnet StripeCdc.Snapshot.dll …</c>), or another built service
+/// (<see cref="BuiltService"/>), configured through its environment.
+/// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
@@ -27,9 +30,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static WorkerProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
+    public static WorkerProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, string? dll = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "StripeCdc.Snapshot.dll");
+        dll ??= Path.Combine(AppContext.BaseDirectory, "StripeCdc.Snapshot.dll");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
@@ -54,6 +57,20 @@ internal sealed class WorkerProcess : IDisposable
         worker._process.BeginOutputReadLine();
         worker._process.BeginErrorReadLine();
         return worker;
+    }
+
+    /// <summary>The dll of a service built beside this test project, e.g. <c>src/StripeCdc.Ingest</c>.</summary>
+    public static string BuiltService(string projectFolder, string assembly)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "StripeCdc.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root!.FullName, projectFolder, "bin", output.Parent!.Name, output.Name, assembly + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using StripeCdc.Events;
+using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
 using StripeCdc.Records;
 using StripeCdc.Sinks;
@@ -12,12 +13,15 @@ namespace StripeCdc.Modules.DeadLetter;
 /// <summary>
 /// The outermost module. When anything inside rejects the event or fails permanently, it writes the
 /// original body, byte for byte, to the source's DLQ topic with the reason in headers (SPEC §5).
-/// Transient sink failures are not dead-lettered: they surface so the sender retries.
+/// Transient sink failures are not dead-lettered: they surface so the sender retries. A dead-lettered
+/// event is remembered in the event ledger (when there is one), so reconciliation does not dead-letter
+/// it again on each run — except a <c>signature</c> rejection, whose body (and so its event id) is unverified.
 /// </summary>
 internal sealed partial class DeadLetterModule(
     IRecordSink sink,
     StripeCdcMetrics metrics,
-    ILogger<DeadLetterModule> logger) : IRecordModule
+    ILogger<DeadLetterModule> logger,
+    IEventLedger? ledger = null) : IRecordModule
 {
     public string Name => "DeadLetter";
 
@@ -50,6 +54,29 @@ internal sealed partial class DeadLetterModule(
         catch (Exception ex) when (ex is SinkException or OperationCanceledException)
         {
             LogDeadLetterFailed(ex, context.Source.Name, reason.Reason);
+            return;
+        }
+
+        await RememberAsync(context, reason);
+    }
+
+    private async ValueTask RememberAsync(RecordContext context, RecordRejection reason)
+    {
+        if (ledger is null
+            || reason.Reason == DeadLetterReason.Signature
+            || context.Kind == RecordKind.Snapshot
+            || !context.IsEventParsed)
+        {
+            return;
+        }
+
+        try
+        {
+            await ledger.MarkDeadLetteredAsync(context.Source.Name, context.Event.Id, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogMarkFailed(context.Source.Name, ex.GetType().Name);
         }
     }
 
@@ -82,4 +109,7 @@ internal sealed partial class DeadLetterModule(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Source '{Source}': an event rejected for '{Reason}' could not be written to the DLQ.")]
     private partial void LogDeadLetterFailed(Exception exception, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': a dead-lettered event could not be noted in the event ledger ({Error}); reconciliation may dead-letter it once more.")]
+    private partial void LogMarkFailed(string source, string error);
 }

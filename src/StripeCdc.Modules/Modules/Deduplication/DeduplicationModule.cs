@@ -45,6 +45,7 @@ internal sealed partial class DeduplicationModule(ILogger<DeduplicationModule> l
         // Not awaited: the records are acknowledged, so the event has succeeded whatever the ledger write
         // does, and the answer need not wait another round trip. The ledger remembers the id in memory
         // at once; the write only makes it visible to other processes and restarts.
+        context.CommitRecorded = true;
         var marking = ledger.MarkCommittedAsync(source, eventId, CancellationToken.None);
         if (marking.IsCompletedSuccessfully)
         {
