@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using StripeCdc.Configuration;
 using StripeCdc.Snapshot.Hosting;
-using StripeCdc.Snapshot.StripeApi;
+using StripeCdc.StripeApi;
 
 namespace StripeCdc.Snapshot.Reconciliation;
 
