@@ -71,6 +71,8 @@ public sealed class DashboardBrowserTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var record = stack.FindRecord("customer", r => Encoding.UTF8.GetString(r.Message.Value).Contains(eventId, StringComparison.Ordinal));
         var traceId = StackFixture.Header(record!, "traceparent")!.Split('-')[1];
+        // The trace page does not pick up spans that arrive after it loaded: open it once they are in.
+        await stack.WaitForSpansAsync(traceId, s => s.Any(x => x.Name == "customer publish") && s.Any(x => x.Kind == 2));
         await page.GotoAsync($"{dashboard}/traces/detail/{traceId}");
         // The dashboard shows the producer span "customer publish" as "MSG kafka publish customer".
         foreach (var span in new[] { "POST /webhooks/stripe", "DeadLetter", "Signature", "Routing", "Metadata", "kafka publish customer" })

@@ -151,12 +151,20 @@ public sealed class LifecycleTests : IClassFixture<LifecycleTests.Kafka>
             new StringContent(StripeObjects.Event("customer.created", StripeObjects.Customer("cus_" + eventId[^12..]), id: eventId), Encoding.UTF8, "application/json"),
             cancellationToken);
 
-    /// <summary>The test's own cluster, with the topics the default source writes (8 partitions: room for every record).</summary>
+    /// <summary>
+    /// The test's own cluster with every topic the services expect (it has no CreateTopics API, and the ingest stops
+    /// at start when a topic is missing); 8 partitions: room for every record.
+    /// </summary>
     public sealed class Kafka : EmbeddedKafkaFixture
     {
         public Kafka()
         {
-            foreach (var topic in new[] { "customer", "stripe_dlq", "unknown", "stripecdc_event_ledger" })
+            foreach (var topic in new[]
+            {
+                "customer", "payment_intent", "charge", "invoice", "unknown", "stripe_dlq",
+                "invoice_lines", "charge_refunds", "subscription_items",
+                "stripecdc_event_ledger", "stripecdc_module_flags", "stripecdc_snapshot_checkpoints",
+            })
             {
                 Cluster.CreateTopic(topic, partitions: 8);
             }

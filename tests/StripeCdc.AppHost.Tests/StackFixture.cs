@@ -119,6 +119,26 @@ public sealed class StackFixture : IAsyncLifetime
     public static string? Header(ConsumeResult<byte[], byte[]> result, string name) =>
         result.Message.Headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
 
+    /// <summary>Polls the dashboard's telemetry API until the trace's spans satisfy <paramref name="complete"/> (or 60 s pass).</summary>
+    internal async Task<IReadOnlyList<SpanView>> WaitForSpansAsync(string traceId, Func<IReadOnlyList<SpanView>, bool> complete)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        IReadOnlyList<SpanView> spans = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var answer = await Dashboard.GetFromJsonAsync<JsonElement>($"/api/telemetry/spans?traceId={traceId}");
+            spans = SpanView.Read(answer);
+            if (complete(spans))
+            {
+                return spans;
+            }
+
+            await Task.Delay(500);
+        }
+
+        return spans;
+    }
+
     /// <summary>Exchanges the browser token for the telemetry API key, as the dashboard's own tooling does.</summary>
     private static async Task<HttpClient> SignInAsync(string loginUrl)
     {

@@ -50,7 +50,7 @@ public sealed class WholeStackTests(StackFixture stack)
         var traceId = StackFixture.Header(record!, "traceparent")!.Split('-')[1];
 
         // Parents end after their children, so the server and outer module spans come in a later export batch.
-        var spans = await WaitForSpansAsync(traceId, s => s.Any(x => x.Name == "customer publish") && s.Any(x => x.Name == "DeadLetter") && s.Any(x => x.Kind == 2));
+        var spans = await stack.WaitForSpansAsync(traceId, s => s.Any(x => x.Name == "customer publish") && s.Any(x => x.Name == "DeadLetter") && s.Any(x => x.Kind == 2));
 
         Assert.Contains(spans, s => s.Kind == 2 && s.Name.Contains("/webhooks/stripe", StringComparison.Ordinal));
         foreach (var module in new[] { "DeadLetter", "Signature", "Routing", "Metadata" })
@@ -105,23 +105,4 @@ public sealed class WholeStackTests(StackFixture stack)
 
     private static string? EventId(byte[] value) =>
         JsonDocument.Parse(value).RootElement.TryGetProperty("_event_id", out var id) ? id.GetString() : null;
-
-    private async Task<IReadOnlyList<SpanView>> WaitForSpansAsync(string traceId, Func<IReadOnlyList<SpanView>, bool> complete)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        IReadOnlyList<SpanView> spans = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            var answer = await stack.Dashboard.GetFromJsonAsync<JsonElement>($"/api/telemetry/spans?traceId={traceId}");
-            spans = SpanView.Read(answer);
-            if (complete(spans))
-            {
-                return spans;
-            }
-
-            await Task.Delay(500);
-        }
-
-        return spans;
-    }
 }

@@ -35,8 +35,11 @@ public sealed class SharedModuleSwitchTests(KafkaFixture kafka)
         var ledgerTopic = $"ledger_{id}";
         kafka.Cluster.CreateTopic(flagsTopic, partitions: 1);
         kafka.Cluster.CreateTopic(ledgerTopic);
-        kafka.Cluster.CreateTopic(prefix + "customer");
-        kafka.Cluster.CreateTopic(prefix + "stripe_dlq");
+        // Every topic the source can write to: the ingest stops at start when one is missing (the mock cannot create it).
+        foreach (var topic in new[] { "customer", "stripe_dlq", "unknown" })
+        {
+            kafka.Cluster.CreateTopic(prefix + topic);
+        }
         var hashModule = WorkerProcess.BuiltService("samples/StripeCdc.Samples.HashEmail", "StripeCdc.Samples.HashEmail");
         var shared = new Dictionary<string, string>
         {

@@ -20,7 +20,7 @@ namespace StripeCdc.Flags;
 internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedService, IDisposable
 {
     private readonly ModuleFlagsOptions _options;
-    private readonly string _bootstrapServers;
+    private readonly KafkaClientConfigs _configs;
     private readonly KafkaProducerConnection _connection;
     private readonly ModuleFlagOverrides _overrides;
     private readonly IServiceProvider _services;
@@ -32,15 +32,14 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
 
     public KafkaModuleFlagStore(
         IOptions<ModuleFlagsOptions> options,
-        IOptions<KafkaSinkOptions> kafka,
+        KafkaClientConfigs configs,
         KafkaProducerConnection connection,
         ModuleFlagOverrides overrides,
         IServiceProvider services,
         ILogger<KafkaModuleFlagStore> logger)
     {
         _options = options.Value;
-        _bootstrapServers = kafka.Value.BootstrapServers
-            ?? throw new InvalidOperationException("The module switches need ConnectionStrings:kafka.");
+        _configs = configs;
         _connection = connection;
         _overrides = overrides;
         _services = services;
@@ -116,7 +115,7 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
 
     private List<TopicPartition> EnsureTopic()
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrapServers })
+        using var admin = new AdminClientBuilder(_configs.Admin("the module switches"))
             .SetLogHandler((_, _) => { })
             .Build();
         var topic = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Find(t => t.Topic == _options.Topic && t.Error.Code == ErrorCode.NoError);
@@ -150,14 +149,13 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
     private void Tail(List<TopicPartition> partitions)
     {
         var pendingEof = new HashSet<int>(partitions.Select(p => p.Partition.Value));
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(_configs.Consumer("the module switches", config =>
         {
-            BootstrapServers = _bootstrapServers,
-            GroupId = "stripecdc-flags-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-        })
+            config.GroupId = "stripecdc-flags-" + Guid.NewGuid().ToString("N");
+            config.EnableAutoCommit = false;
+            config.EnablePartitionEof = true;
+            config.AutoOffsetReset = AutoOffsetReset.Earliest;
+        }))
             .SetLogHandler((_, _) => { })
             .Build();
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));

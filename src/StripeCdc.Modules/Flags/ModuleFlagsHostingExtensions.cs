@@ -38,6 +38,7 @@ public static class ModuleFlagsHostingExtensions
 
         builder.Services.AddOptions<KafkaSinkOptions>()
             .Configure(o => o.BootstrapServers ??= builder.Configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName));
+        builder.Services.TryAddSingleton<KafkaClientConfigs>();
         builder.Services.TryAddSingleton<KafkaProducerConnection>();
         builder.Services.TryAddSingleton<KafkaModuleFlagStore>();
         builder.Services.TryAddSingleton<IModuleFlagStore>(sp => sp.GetRequiredService<KafkaModuleFlagStore>());

@@ -23,7 +23,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private static readonly TimeSpan ReadBackTimeout = TimeSpan.FromSeconds(30);
 
     private readonly SnapshotOptions _options;
-    private readonly string _bootstrapServers;
+    private readonly KafkaClientConfigs _configs;
     private readonly KafkaProducerConnection _connection;
     private readonly TimeProvider _time;
     private readonly ILogger<KafkaCheckpointStore> _logger;
@@ -39,14 +39,13 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
 
     public KafkaCheckpointStore(
         IOptions<SnapshotOptions> options,
-        IOptions<KafkaSinkOptions> kafka,
+        KafkaClientConfigs configs,
         KafkaProducerConnection connection,
         TimeProvider time,
         ILogger<KafkaCheckpointStore> logger)
     {
         _options = options.Value;
-        _bootstrapServers = kafka.Value.BootstrapServers
-            ?? throw new InvalidOperationException("Kafka checkpoints need ConnectionStrings:kafka.");
+        _configs = configs;
         _connection = connection;
         _time = time;
         _logger = logger;
@@ -190,7 +189,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
 
     private List<TopicPartition> EnsureTopic()
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrapServers })
+        using var admin = new AdminClientBuilder(_configs.Admin("the snapshot checkpoints"))
             .SetLogHandler((_, _) => { })
             .Build();
         var topic = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Find(t => t.Topic == _options.CheckpointTopic && t.Error.Code == ErrorCode.NoError);
@@ -224,14 +223,13 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private void Tail(List<TopicPartition> partitions)
     {
         var pendingEof = new HashSet<int>(partitions.Select(p => p.Partition.Value));
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(_configs.Consumer("the snapshot checkpoints", config =>
         {
-            BootstrapServers = _bootstrapServers,
-            GroupId = "stripecdc-checkpoints-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-        })
+            config.GroupId = "stripecdc-checkpoints-" + Guid.NewGuid().ToString("N");
+            config.EnableAutoCommit = false;
+            config.EnablePartitionEof = true;
+            config.AutoOffsetReset = AutoOffsetReset.Earliest;
+        }))
             .SetLogHandler((_, _) => { })
             .Build();
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
