@@ -21,6 +21,19 @@ public sealed class WholeStackTests(StackFixture stack)
     }
 
     [Fact]
+    public void Each_service_is_started_by_dcp_itself_not_through_a_dotnet_run_wrapper()
+    {
+        foreach (var (name, assembly) in new[] { ("ingest", "StripeCdc.Ingest.dll"), ("snapshot", "StripeCdc.Snapshot.dll") })
+        {
+            Assert.True(stack.App.ResourceNotifications.TryGetCurrentState(name, out var resource));
+            var pid = resource.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            Assert.EndsWith(assembly, commandLine[1], StringComparison.Ordinal);
+            Assert.DoesNotContain("run", commandLine);
+        }
+    }
+
+    [Fact]
     public void The_embedded_kafka_tells_the_operator_that_it_forgets_old_records()
     {
         Assert.True(stack.App.ResourceNotifications.TryGetCurrentState("kafka", out var kafka));
