@@ -1,6 +1,5 @@
 using System.Text;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -113,38 +112,8 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
         _stop.Dispose();
     }
 
-    private List<TopicPartition> EnsureTopic()
-    {
-        using var admin = new AdminClientBuilder(_configs.Admin("the module switches"))
-            .SetLogHandler((_, _) => { })
-            .Build();
-        var topic = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Find(t => t.Topic == _options.Topic && t.Error.Code == ErrorCode.NoError);
-        if (topic is null)
-        {
-            try
-            {
-                admin.CreateTopicsAsync(
-                [
-                    new TopicSpecification
-                    {
-                        Name = _options.Topic,
-                        NumPartitions = 1,
-                        Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" },
-                    },
-                ]).GetAwaiter().GetResult();
-            }
-            catch (KafkaException ex)
-            {
-                throw new InvalidOperationException(
-                    $"The module switch topic '{_options.Topic}' (StripeCdc:ModuleFlags:Topic) does not exist and could not be created ({ex.Error.Reason}); create it with 1 partition and cleanup.policy=compact.",
-                    ex);
-            }
-
-            topic = admin.GetMetadata(_options.Topic, TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == _options.Topic);
-        }
-
-        return [.. topic.Partitions.Select(p => new TopicPartition(_options.Topic, p.PartitionId))];
-    }
+    private List<TopicPartition> EnsureTopic() =>
+        CompactedTopic.Ensure(_configs, _options.Topic, "module switch", "StripeCdc:ModuleFlags:Topic");
 
     private void Tail(List<TopicPartition> partitions)
     {

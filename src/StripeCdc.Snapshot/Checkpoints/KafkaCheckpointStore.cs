@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Options;
 using StripeCdc.Sinks.Kafka;
 
@@ -187,38 +186,8 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
         LogLoaded(_options.CheckpointTopic, _checkpoints.Count);
     }
 
-    private List<TopicPartition> EnsureTopic()
-    {
-        using var admin = new AdminClientBuilder(_configs.Admin("the snapshot checkpoints"))
-            .SetLogHandler((_, _) => { })
-            .Build();
-        var topic = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Find(t => t.Topic == _options.CheckpointTopic && t.Error.Code == ErrorCode.NoError);
-        if (topic is null)
-        {
-            try
-            {
-                admin.CreateTopicsAsync(
-                [
-                    new TopicSpecification
-                    {
-                        Name = _options.CheckpointTopic,
-                        NumPartitions = 1,
-                        Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" },
-                    },
-                ]).GetAwaiter().GetResult();
-            }
-            catch (KafkaException ex)
-            {
-                throw new InvalidOperationException(
-                    $"The checkpoint topic '{_options.CheckpointTopic}' (StripeCdc:Snapshot:CheckpointTopic) does not exist and could not be created ({ex.Error.Reason}); create it with 1 partition and cleanup.policy=compact.",
-                    ex);
-            }
-
-            topic = admin.GetMetadata(_options.CheckpointTopic, TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == _options.CheckpointTopic);
-        }
-
-        return [.. topic.Partitions.Select(p => new TopicPartition(_options.CheckpointTopic, p.PartitionId))];
-    }
+    private List<TopicPartition> EnsureTopic() =>
+        CompactedTopic.Ensure(_configs, _options.CheckpointTopic, "checkpoint", "StripeCdc:Snapshot:CheckpointTopic");
 
     private void Tail(List<TopicPartition> partitions)
     {
