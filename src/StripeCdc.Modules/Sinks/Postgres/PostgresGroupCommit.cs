@@ -60,7 +60,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     }
 
     /// <summary>Queues one event's records; completes once they are committed, or throws <see cref="SinkException"/>.</summary>
-    public Task WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    public Task<EventResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         var pending = new PendingEvent(records, cancellationToken);
         if (!_queues[Partition(records)].Writer.TryWrite(pending))
