@@ -24,10 +24,7 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
     private readonly ModuleFlagOverrides _overrides;
     private readonly IServiceProvider _services;
     private readonly ILogger<KafkaModuleFlagStore> _logger;
-    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _stop = new();
-    private Thread? _tail;
-    private int _disposed;
+    private TopicFollower? _follower;
 
     public KafkaModuleFlagStore(
         IOptions<ModuleFlagsOptions> options,
@@ -70,11 +67,17 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var partitions = await Task.Run(EnsureTopic, cancellationToken);
-        _tail = new Thread(() => Tail(partitions)) { IsBackground = true, Name = "module-flags-tail" };
-        _tail.Start();
+        _follower = new TopicFollower(
+            "module-flags-tail",
+            TopicFollower.Consumer(_configs, "the module switches", "stripecdc-flags-"),
+            () => [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning))],
+            Apply,
+            LogTailError,
+            TimeSpan.FromMilliseconds(200));
+        _follower.Start();
         try
         {
-            await _loaded.Task.WaitAsync(_options.LoadTimeout, cancellationToken);
+            await _follower.Loaded.WaitAsync(_options.LoadTimeout, cancellationToken);
         }
         catch (TimeoutException ex)
         {
@@ -89,93 +92,35 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _disposed) == 1)
-        {
-            return Task.CompletedTask;
-        }
-
-        _stop.Cancel();
-        _tail?.Join(TimeSpan.FromSeconds(5));
+        _follower?.Dispose();
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        // Registered under several service types, so the container may dispose it more than once.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        _stop.Cancel();
-        _tail?.Join(TimeSpan.FromSeconds(5));
-        _stop.Dispose();
-    }
+    // Registered under several service types, so the container may dispose it more than once; the follower minds that.
+    public void Dispose() => _follower?.Dispose();
 
     private List<TopicPartition> EnsureTopic() =>
         CompactedTopic.Ensure(_configs, _options.Topic, "module switch", "StripeCdc:ModuleFlags:Topic");
 
-    private void Tail(List<TopicPartition> partitions)
+    private void Apply(ConsumeResult<byte[], byte[]> result)
     {
-        var pendingEof = new HashSet<int>(partitions.Select(p => p.Partition.Value));
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(_configs.Consumer("the module switches", config =>
+        if (result.Message.Key is not { } key)
         {
-            config.GroupId = "stripecdc-flags-" + Guid.NewGuid().ToString("N");
-            config.EnableAutoCommit = false;
-            config.EnablePartitionEof = true;
-            config.AutoOffsetReset = AutoOffsetReset.Earliest;
-        }))
-            .SetLogHandler((_, _) => { })
-            .Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        if (pendingEof.Count == 0)
-        {
-            _loaded.TrySetResult();
+            return;
         }
 
-        while (!_stop.IsCancellationRequested)
+        var module = Encoding.UTF8.GetString(key);
+        bool? enabled = result.Message.Value is { } value ? Encoding.UTF8.GetString(value) == "true" : null;
+
+        // While loading, one reload at the end is enough; afterwards each switch reloads the pipeline.
+        var loaded = _follower!.IsLoaded;
+        _overrides.Set(module, enabled, raiseReload: loaded);
+        if (loaded)
         {
-            try
-            {
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                if (result is null)
-                {
-                    continue;
-                }
-
-                if (result.IsPartitionEOF)
-                {
-                    if (pendingEof.Remove(result.Partition.Value) && pendingEof.Count == 0)
-                    {
-                        _loaded.TrySetResult();
-                    }
-
-                    continue;
-                }
-
-                if (result.Message.Key is { } key)
-                {
-                    var module = Encoding.UTF8.GetString(key);
-                    bool? enabled = result.Message.Value is { } value ? Encoding.UTF8.GetString(value) == "true" : null;
-
-                    // While loading, one reload at the end is enough; afterwards each switch reloads the pipeline.
-                    var loaded = _loaded.Task.IsCompleted;
-                    _overrides.Set(module, enabled, raiseReload: loaded);
-                    if (loaded)
-                    {
-                        // Rebuilt here too, after the reload has marked the flag definitions stale, rather than
-                        // relying on the order in which reload callbacks run.
-                        _ = Task.Run(() => _services.GetRequiredService<RecordPipeline>().RefreshAsync());
-                    }
-                }
-            }
-            catch (ConsumeException ex)
-            {
-                LogTailError(ex.Error.Reason);
-            }
+            // Rebuilt here too, after the reload has marked the flag definitions stale, rather than
+            // relying on the order in which reload callbacks run.
+            _ = Task.Run(() => _services.GetRequiredService<RecordPipeline>().RefreshAsync());
         }
-
-        consumer.Close();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Module switches: read topic '{Topic}', {Count} switched module(s).")]

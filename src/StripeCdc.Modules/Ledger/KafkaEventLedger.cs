@@ -23,11 +23,10 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     private readonly TimeProvider _time;
     private readonly ILogger<KafkaEventLedger> _logger;
     private readonly EventLedgerWindow _window;
-    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _stop = new();
     private readonly KafkaProducerConnection _connection;
-    private Thread? _tail;
-    private int _disposed;
+    private readonly TopicFollower _follower;
+    private List<TopicPartition> _partitions = [];
+    private int _stopped;
     private long _loadedRecords;
     private TimeSpan _windowSearch;
 
@@ -46,6 +45,20 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
         _logger = logger;
         _window = new EventLedgerWindow(_options.Window, _options.MaxEntries);
         _connection = connection;
+
+        // Under load most of what the follower reads is our own commits: fetch them in bunches rather than
+        // one round trip per commit; another process's commit is still visible within a quarter second.
+        _follower = new TopicFollower(
+            "event-ledger-tail",
+            TopicFollower.Consumer(configs, "the event ledger", "stripecdc-ledger-", config =>
+            {
+                config.FetchMinBytes = 64 * 1024;
+                config.FetchWaitMaxMs = 250;
+            }),
+            WindowStart,
+            OnRecord,
+            LogTailError,
+            TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>Ids currently remembered (for tests and diagnostics).</summary>
@@ -55,13 +68,13 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     public long LoadedRecords => Interlocked.Read(ref _loadedRecords);
 
     /// <summary>Completes once the topic has been read up to where it stood at start-up.</summary>
-    public Task Loaded => _loaded.Task;
+    public Task Loaded => _follower.Loaded;
 
     public async ValueTask<bool> IsCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default)
     {
-        if (!_loaded.Task.IsCompleted)
+        if (!_follower.IsLoaded)
         {
-            await _loaded.Task.WaitAsync(cancellationToken);
+            await _follower.Loaded.WaitAsync(cancellationToken);
         }
 
         return _window.Contains(Key(source, eventId), NowMs());
@@ -109,12 +122,11 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var partitions = await EnsureTopicAsync(cancellationToken);
-        _tail = new Thread(() => Tail(partitions)) { IsBackground = true, Name = "event-ledger-tail" };
-        _tail.Start();
+        _partitions = await EnsureTopicAsync(cancellationToken);
+        _follower.Start();
         try
         {
-            await _loaded.Task.WaitAsync(_options.LoadTimeout, cancellationToken);
+            await _follower.Loaded.WaitAsync(_options.LoadTimeout, cancellationToken);
         }
         catch (TimeoutException ex)
         {
@@ -127,12 +139,11 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _disposed) == 1)
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return Task.CompletedTask;
         }
 
-        _stop.Cancel();
         try
         {
             _connection.Producer.Flush(cancellationToken);
@@ -142,22 +153,12 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
             // Shutdown ran out of time; commits still queued are lost like any unwritten commit (at-least-once).
         }
 
-        _tail?.Join(TimeSpan.FromSeconds(5));
+        _follower.Dispose();
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        // Registered under several service types, so the container may dispose it more than once.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        _stop.Cancel();
-        _tail?.Join(TimeSpan.FromSeconds(5));
-        _stop.Dispose();
-    }
+    // Registered under several service types, so the container may dispose it more than once; the follower minds that.
+    public void Dispose() => _follower.Dispose();
 
     internal static string Key(string source, string eventId) => string.Concat(source, "/", eventId);
 
@@ -181,76 +182,31 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
         return [.. topics[_options.Topic].Select(p => new TopicPartition(_options.Topic, p))];
     }
 
-    private void Tail(List<TopicPartition> partitions)
+    /// <summary>Where the window begins in each partition (records older than the window are not read).</summary>
+    private IReadOnlyList<TopicPartitionOffset> WindowStart()
     {
-        var pendingEof = new HashSet<int>(partitions.Select(p => p.Partition.Value));
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(_configs.Consumer("the event ledger", config =>
-        {
-            config.GroupId = "stripecdc-ledger-" + Guid.NewGuid().ToString("N");
-            config.EnableAutoCommit = false;
-            config.EnablePartitionEof = true;
-            config.AutoOffsetReset = AutoOffsetReset.Earliest;
-
-            // Under load most of what this reads is our own commits: fetch them in bunches rather than
-            // one round trip per commit; another process's commit is still visible within a quarter second.
-            config.FetchMinBytes = 64 * 1024;
-            config.FetchWaitMaxMs = 250;
-        }))
-            .SetLogHandler((_, _) => { })
-            .Build();
-        List<TopicPartitionOffset> start;
         try
         {
             var searching = System.Diagnostics.Stopwatch.StartNew();
-            start = new LedgerWindowStart(_configs, _options.Window).Find(partitions, NowMs());
+            var start = new LedgerWindowStart(_configs, _options.Window).Find(_partitions, NowMs());
             _windowSearch = searching.Elapsed;
+            return start;
         }
         catch (Exception ex) when (ex is KafkaException or InvalidOperationException)
         {
             LogTailError(ex.Message);
-            start = [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning))];
+            return [.. _partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning))];
         }
+    }
 
-        consumer.Assign(start);
-        if (pendingEof.Count == 0)
+    private void OnRecord(ConsumeResult<byte[], byte[]> result)
+    {
+        if (!_follower.IsLoaded)
         {
-            _loaded.TrySetResult();
+            Interlocked.Increment(ref _loadedRecords);
         }
 
-        while (!_stop.IsCancellationRequested)
-        {
-            try
-            {
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                if (result is null)
-                {
-                    continue;
-                }
-
-                if (result.IsPartitionEOF)
-                {
-                    if (pendingEof.Remove(result.Partition.Value) && pendingEof.Count == 0)
-                    {
-                        _loaded.TrySetResult();
-                    }
-
-                    continue;
-                }
-
-                if (!_loaded.Task.IsCompleted)
-                {
-                    Interlocked.Increment(ref _loadedRecords);
-                }
-
-                Apply(result.Message);
-            }
-            catch (ConsumeException ex)
-            {
-                LogTailError(ex.Error.Reason);
-            }
-        }
-
-        consumer.Close();
+        Apply(result.Message);
     }
 
     private void Apply(Message<byte[], byte[]> message)

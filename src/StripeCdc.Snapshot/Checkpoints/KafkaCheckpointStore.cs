@@ -29,12 +29,9 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private readonly ConcurrentDictionary<string, (string Source, ResourceCheckpoint Checkpoint)> _checkpoints = new(StringComparer.Ordinal);
     private readonly LeaseLog _leases = new();
     private readonly Lock _leaseLock = new();
-    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _stop = new();
     private readonly Lazy<Task> _start;
     private readonly ConcurrentDictionary<int, long> _applied = new();
-    private Thread? _tail;
-    private int _disposed;
+    private TopicFollower? _follower;
 
     public KafkaCheckpointStore(
         IOptions<SnapshotOptions> options,
@@ -103,17 +100,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
         }
     }
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        _stop.Cancel();
-        _tail?.Join(TimeSpan.FromSeconds(5));
-        _stop.Dispose();
-    }
+    public void Dispose() => _follower?.Dispose();
 
     /// <summary>Writes a claim and reads the topic past it: true when this worker holds the lease then.</summary>
     private async Task<bool> ClaimAsync(string key, CancellationToken cancellationToken)
@@ -172,11 +159,21 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private async Task StartAsync()
     {
         var partitions = await Task.Run(EnsureTopic);
-        _tail = new Thread(() => Tail(partitions)) { IsBackground = true, Name = "snapshot-checkpoints-tail" };
-        _tail.Start();
+        _follower = new TopicFollower(
+            "snapshot-checkpoints-tail",
+            TopicFollower.Consumer(_configs, "the snapshot checkpoints", "stripecdc-checkpoints-"),
+            () => [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning))],
+            result =>
+            {
+                Apply(result.Message);
+                _applied[result.Partition.Value] = result.Offset.Value;
+            },
+            LogTailError,
+            TimeSpan.FromMilliseconds(100));
+        _follower.Start();
         try
         {
-            await _loaded.Task.WaitAsync(ReadBackTimeout);
+            await _follower.Loaded.WaitAsync(ReadBackTimeout);
         }
         catch (TimeoutException ex)
         {
@@ -188,56 +185,6 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
 
     private List<TopicPartition> EnsureTopic() =>
         CompactedTopic.Ensure(_configs, _options.CheckpointTopic, "checkpoint", "StripeCdc:Snapshot:CheckpointTopic");
-
-    private void Tail(List<TopicPartition> partitions)
-    {
-        var pendingEof = new HashSet<int>(partitions.Select(p => p.Partition.Value));
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(_configs.Consumer("the snapshot checkpoints", config =>
-        {
-            config.GroupId = "stripecdc-checkpoints-" + Guid.NewGuid().ToString("N");
-            config.EnableAutoCommit = false;
-            config.EnablePartitionEof = true;
-            config.AutoOffsetReset = AutoOffsetReset.Earliest;
-        }))
-            .SetLogHandler((_, _) => { })
-            .Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        if (pendingEof.Count == 0)
-        {
-            _loaded.TrySetResult();
-        }
-
-        while (!_stop.IsCancellationRequested)
-        {
-            try
-            {
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                if (result is null)
-                {
-                    continue;
-                }
-
-                if (result.IsPartitionEOF)
-                {
-                    if (pendingEof.Remove(result.Partition.Value) && pendingEof.Count == 0)
-                    {
-                        _loaded.TrySetResult();
-                    }
-
-                    continue;
-                }
-
-                Apply(result.Message);
-                _applied[result.Partition.Value] = result.Offset.Value;
-            }
-            catch (ConsumeException ex)
-            {
-                LogTailError(ex.Error.Reason);
-            }
-        }
-
-        consumer.Close();
-    }
 
     private void Apply(Message<byte[], byte[]> message)
     {
