@@ -19,7 +19,7 @@ internal static class PostgresEventStatement
     /// SPEC §10's ordering guard: newer wins; on a tie (same second) the later arrival wins, unless the
     /// stored row is final: deleted, or cancelled by <c>customer.subscription.deleted</c>.
     /// </summary>
-    private const string Guard =
+    internal const string Guard =
         "excluded.event_created > t.event_created OR (excluded.event_created = t.event_created AND NOT t.deleted AND t.event_type NOT LIKE '%.deleted')";
 
     /// <summary>A cancellation, not a deletion: the row keeps the subscription with its canceled status.</summary>
@@ -188,7 +188,7 @@ internal static class PostgresEventStatement
     private static string ParentTopicOf(IReadOnlyList<OutgoingRecord> records, string parentId) =>
         records.FirstOrDefault(r => r.Role == RecordRole.Parent && ReadKey(r.Key).Id == parentId)?.Topic ?? string.Empty;
 
-    private static NpgsqlBatchCommand DeadLetters(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records)
+    internal static NpgsqlBatchCommand DeadLetters(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records)
     {
         var command = new NpgsqlBatchCommand();
         var sql = new StringBuilder("WITH i AS (");

@@ -1,0 +1,302 @@
+using Npgsql;
+using NpgsqlTypes;
+using StripeCdc.Records;
+
+namespace StripeCdc.Sinks.Postgres;
+
+/// <summary>
+/// A group's write as a few set-based statements instead of one statement per event, in two round trips
+/// inside the caller's transaction:
+/// <list type="number">
+/// <item>the ledger rows of the whole group (one insert from arrays; <c>RETURNING</c> says which ids are
+/// new) and the guard columns of every parent row the group touches, locked (<c>FOR UPDATE</c>);</item>
+/// <item>one upsert per state table, one delete and one upsert per child table, and the DLQ rows.</item>
+/// </list>
+/// In between, the events are folded in arrival order through SPEC §10's ordering guard, exactly as the
+/// per-event statements would apply them one after the other: that gives each event its outcome
+/// (applied, stale, tie) and each row its last version, so a row is written once per group and
+/// <c>ON CONFLICT</c> never meets the same row twice. Child sets fold the same way (a complete list
+/// replaces what came before it). The upserts keep the guard in SQL, and children are written only where
+/// the parent row now holds the event they were folded under. A value Postgres refuses fails the whole
+/// statement: the caller then runs the group through the per-event path, which isolates that event.
+/// </summary>
+internal static class PostgresGroupWrite
+{
+    private const NpgsqlDbType TextArray = NpgsqlDbType.Array | NpgsqlDbType.Text;
+    private const NpgsqlDbType JsonbArray = NpgsqlDbType.Array | NpgsqlDbType.Jsonb;
+    private const NpgsqlDbType TimestampArray = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
+    private const NpgsqlDbType BooleanArray = NpgsqlDbType.Array | NpgsqlDbType.Boolean;
+
+    public static async Task<EventResult[]> RunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresSchema schema, IReadOnlyList<PostgresEventRows> events, CancellationToken cancellationToken)
+    {
+        // Round trip 1: ledger and stored rows.
+        var firstOfId = new Dictionary<(string Source, string EventId), int>();
+        var parentIds = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.IsDeadLetter)
+            {
+                continue;
+            }
+
+            if (!e.Origin.IsSnapshot)
+            {
+                firstOfId.TryAdd((e.Origin.Source, e.Origin.EventId), i);
+            }
+
+            foreach (var parent in e.Parents)
+            {
+                if (!parentIds.TryGetValue(parent.Topic, out var ids))
+                {
+                    parentIds[parent.Topic] = ids = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                ids.Add(parent.Id);
+            }
+        }
+
+        var fresh = new HashSet<(string Source, string EventId)>();
+        var stored = new Dictionary<(string Topic, string Id), GuardRow>();
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            if (firstOfId.Count > 0)
+            {
+                batch.BatchCommands.Add(Command(
+                    $"INSERT INTO {schema.Ledger} AS e (source, event_id, committed_at) SELECT u.source, u.event_id, now() FROM unnest($1::text[], $2::text[]) AS u(source, event_id) "
+                    + $"ON CONFLICT (source, event_id) DO UPDATE SET committed_at = now() WHERE e.committed_at < now() - {schema.LedgerRetention} RETURNING e.source, e.event_id",
+                    (TextArray, firstOfId.Keys.Select(k => k.Source).ToArray()),
+                    (TextArray, firstOfId.Keys.Select(k => k.EventId).ToArray())));
+            }
+
+            foreach (var (topic, ids) in parentIds)
+            {
+                batch.BatchCommands.Add(Command(
+                    $"SELECT id, event_created, event_id, event_type, deleted FROM {schema.Table(topic)} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+                    (TextArray, ids.ToArray())));
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                if (firstOfId.Count > 0)
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        fresh.Add((reader.GetString(0), reader.GetString(1)));
+                    }
+
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                foreach (var topic in parentIds.Keys)
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        stored[(topic, reader.GetString(0))] = new GuardRow(reader.GetFieldValue<DateTime>(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4));
+                    }
+
+                    await reader.NextResultAsync(cancellationToken);
+                }
+            }
+        }
+
+        // In memory: the guard, event by event in arrival order.
+        var results = new EventResult[events.Count];
+        var winners = new Dictionary<(string Topic, string Id), (PostgresEventRows Event, OutgoingRecord Record)>();
+        var childSets = new Dictionary<(string Topic, string ParentTopic, string ParentId), ChildSet>();
+        var looseChildren = new Dictionary<(string Topic, string ParentId, string Id), (PostgresEventRows Event, OutgoingRecord Record)>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var outcomes = new ParentOutcome[e.Parents.Count];
+            if (e.IsDeadLetter)
+            {
+                results[i] = new EventResult(Duplicate: false, outcomes);
+                continue;
+            }
+
+            var key = (e.Origin.Source, e.Origin.EventId);
+            if (!e.Origin.IsSnapshot && !(firstOfId[key] == i && fresh.Contains(key)))
+            {
+                results[i] = new EventResult(Duplicate: true, outcomes);
+                continue;
+            }
+
+            var created = Micros(e.Origin.Created.UtcDateTime);
+            var applied = new HashSet<(string Topic, string Id)>();
+            for (var j = 0; j < e.Parents.Count; j++)
+            {
+                var row = (e.Parents[j].Topic, e.Parents[j].Id);
+                var before = stored.TryGetValue(row, out var s) ? s : null;
+                if (before is not null && !(created > before.Created || (created == before.Created && !before.IsFinal)))
+                {
+                    outcomes[j] = ParentOutcome.Stale;
+                    continue;
+                }
+
+                outcomes[j] = before is not null && before.Created == created && before.EventId != e.Origin.EventId ? ParentOutcome.Tie : ParentOutcome.Applied;
+                stored[row] = new GuardRow(created, e.Origin.EventId, e.Origin.EventType, e.Deleted);
+                winners[row] = (e, e.ParentRecords[j]);
+                applied.Add(row);
+            }
+
+            foreach (var (topic, parentId) in e.CompleteChildSets)
+            {
+                var parentTopic = e.ParentTopicOf(parentId)!;
+                if (applied.Contains((parentTopic, parentId)))
+                {
+                    var set = SetOf(childSets, topic, parentTopic, parentId);
+                    set.Replace = true;
+                    set.Items.Clear();
+                }
+            }
+
+            foreach (var child in e.Children)
+            {
+                if (child.ParentTopic is null)
+                {
+                    looseChildren[(child.Topic, child.ParentId, child.Id)] = (e, child.Record);
+                }
+                else if (applied.Contains((child.ParentTopic, child.ParentId)))
+                {
+                    SetOf(childSets, child.Topic, child.ParentTopic, child.ParentId).Items[child.Id] = (e, child.Record);
+                }
+            }
+
+            results[i] = new EventResult(Duplicate: false, outcomes);
+        }
+
+        // Round trip 2: the writes.
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var e in events)
+            {
+                if (e.IsDeadLetter)
+                {
+                    batch.BatchCommands.Add(PostgresEventStatement.DeadLetters(schema, e.Records));
+                }
+            }
+
+            foreach (var table in winners.GroupBy(w => w.Key.Topic, StringComparer.Ordinal))
+            {
+                var rows = table.ToArray();
+                batch.BatchCommands.Add(Command(
+                    $"INSERT INTO {schema.Table(table.Key)} AS t (id, data, event_id, event_type, event_created, deleted, synced_at) "
+                    + "SELECT u.id, u.data, u.event_id, u.event_type, u.event_created, u.deleted, now() "
+                    + "FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::text[], $5::timestamptz[], $6::boolean[]) AS u(id, data, event_id, event_type, event_created, deleted) "
+                    + "ON CONFLICT (id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, "
+                    + $"event_created = excluded.event_created, deleted = excluded.deleted, synced_at = excluded.synced_at WHERE {PostgresEventStatement.Guard}",
+                    (TextArray, rows.Select(r => r.Key.Id).ToArray()),
+                    (JsonbArray, rows.Select(r => r.Value.Record.BuildValue()).ToArray()),
+                    (TextArray, rows.Select(r => r.Value.Event.Origin.EventId).ToArray()),
+                    (TextArray, rows.Select(r => r.Value.Event.Origin.EventType).ToArray()),
+                    (TimestampArray, rows.Select(r => r.Value.Event.Origin.Created.UtcDateTime).ToArray()),
+                    (BooleanArray, rows.Select(r => r.Value.Event.Deleted).ToArray())));
+            }
+
+            foreach (var table in childSets.GroupBy(s => (s.Key.Topic, s.Key.ParentTopic)))
+            {
+                AddChildWrites(batch, schema, table.Key.Topic, table.Key.ParentTopic, [.. table.Select(s => (s.Key.ParentId, Gate: stored[(s.Key.ParentTopic, s.Key.ParentId)].EventId, Set: s.Value))]);
+            }
+
+            foreach (var table in looseChildren.GroupBy(c => c.Key.Topic, StringComparer.Ordinal))
+            {
+                var rows = table.ToArray();
+                batch.BatchCommands.Add(ChildUpsert(schema.Table(table.Key), gatedBy: null,
+                    rows.Select(r => r.Key.ParentId).ToArray(), rows.Select(r => r.Key.Id).ToArray(), rows.Select(r => r.Value).ToArray(), gates: null));
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The children of one child table under one parent table: the replaced sets' leftovers go, the folded rows are upserted.</summary>
+    private static void AddChildWrites(NpgsqlBatch batch, PostgresSchema schema, string topic, string parentTopic, (string ParentId, string Gate, ChildSet Set)[] sets)
+    {
+        var table = schema.Table(topic);
+        var parentTable = schema.Table(parentTopic);
+        var replaced = sets.Where(s => s.Set.Replace).ToArray();
+        if (replaced.Length > 0)
+        {
+            var kept = replaced.SelectMany(s => s.Set.Items.Keys.Select(id => (s.ParentId, Id: id))).ToArray();
+            batch.BatchCommands.Add(Command(
+                $"DELETE FROM {table} AS c USING unnest($1::text[], $2::text[]) AS g(parent_id, gate) "
+                + $"WHERE c.parent_id = g.parent_id AND EXISTS (SELECT FROM {parentTable} AS p WHERE p.id = g.parent_id AND p.event_id = g.gate) "
+                + "AND NOT EXISTS (SELECT FROM unnest($3::text[], $4::text[]) AS k(parent_id, id) WHERE k.parent_id = c.parent_id AND k.id = c.id)",
+                (TextArray, replaced.Select(s => s.ParentId).ToArray()),
+                (TextArray, replaced.Select(s => s.Gate).ToArray()),
+                (TextArray, kept.Select(k => k.ParentId).ToArray()),
+                (TextArray, kept.Select(k => k.Id).ToArray())));
+        }
+
+        var rows = sets.SelectMany(s => s.Set.Items.Select(item => (s.ParentId, Id: item.Key, item.Value, s.Gate))).ToArray();
+        if (rows.Length > 0)
+        {
+            batch.BatchCommands.Add(ChildUpsert(table, parentTable,
+                rows.Select(r => r.ParentId).ToArray(), rows.Select(r => r.Id).ToArray(), rows.Select(r => r.Value).ToArray(), rows.Select(r => r.Gate).ToArray()));
+        }
+    }
+
+    /// <summary>Child rows from arrays; with a parent table, only those whose parent row holds the gate event.</summary>
+    private static NpgsqlBatchCommand ChildUpsert(string table, string? gatedBy, string[] parentIds, string[] ids, (PostgresEventRows Event, OutgoingRecord Record)[] values, string[]? gates)
+    {
+        var gate = gatedBy is null ? string.Empty : $"WHERE EXISTS (SELECT FROM {gatedBy} AS p WHERE p.id = u.parent_id AND p.event_id = u.gate) ";
+        return Command(
+            $"INSERT INTO {table} AS t (parent_id, id, data, event_id, event_created, synced_at) "
+            + "SELECT u.parent_id, u.id, u.data, u.event_id, u.event_created, now() "
+            + "FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[], $6::text[]) AS u(parent_id, id, data, event_id, event_created, gate) "
+            + gate
+            + "ON CONFLICT (parent_id, id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at",
+            (TextArray, parentIds),
+            (TextArray, ids),
+            (JsonbArray, values.Select(v => v.Record.BuildValue()).ToArray()),
+            (TextArray, values.Select(v => v.Event.Origin.EventId).ToArray()),
+            (TimestampArray, values.Select(v => v.Event.Origin.Created.UtcDateTime).ToArray()),
+            (TextArray, gates ?? new string[ids.Length]));
+    }
+
+    private static ChildSet SetOf(Dictionary<(string Topic, string ParentTopic, string ParentId), ChildSet> sets, string topic, string parentTopic, string parentId)
+    {
+        if (!sets.TryGetValue((topic, parentTopic, parentId), out var set))
+        {
+            sets[(topic, parentTopic, parentId)] = set = new ChildSet();
+        }
+
+        return set;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params (NpgsqlDbType Type, object Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (type, value) in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value });
+        }
+
+        return command;
+    }
+
+    /// <summary>timestamptz keeps microseconds: compare in memory at the precision Postgres stores.</summary>
+    private static DateTime Micros(DateTime utc) => new(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
+
+    /// <summary>The guard columns of a stored (or, within the group, folded) row.</summary>
+    private sealed record GuardRow(DateTime Created, string EventId, string EventType, bool Deleted)
+    {
+        /// <summary>Deleted, or cancelled: a same-second change does not overwrite it.</summary>
+        public bool IsFinal => Deleted || EventType.EndsWith(".deleted", StringComparison.Ordinal);
+    }
+
+    /// <summary>One parent's children folded over the group: whether a complete list replaced the stored set, and the rows to upsert.</summary>
+    private sealed class ChildSet
+    {
+        public bool Replace { get; set; }
+
+        public Dictionary<string, (PostgresEventRows Event, OutgoingRecord Record)> Items { get; } = new(StringComparer.Ordinal);
+    }
+}
