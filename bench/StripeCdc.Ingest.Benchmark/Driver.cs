@@ -78,14 +78,20 @@ internal static class Driver
         {
             if (string.Equals(sink, "postgres", StringComparison.OrdinalIgnoreCase))
             {
-                using var postgres = PostgresServer.Start();
+                using var postgres = PostgresServer.Start(options.PostgresStatements ? new Dictionary<string, string> { ["shared_preload_libraries"] = "pg_stat_statements,auto_explain", ["auto_explain.log_min_duration"] = "20", ["auto_explain.log_analyze"] = "on" } : null);
+                var database = await postgres.CreateDatabaseAsync("bench");
                 var environment = new Dictionary<string, string>(kafkaEnvironment)
                 {
                     ["StripeCdc__Sink"] = "Postgres",
-                    ["ConnectionStrings__postgres"] = await postgres.CreateDatabaseAsync("bench"),
+                    ["ConnectionStrings__postgres"] = database,
                 };
                 environment.Remove("ConnectionStrings__kafka");
                 results.Add((sink, await MeasureAsync("ingest → Postgres (state tables, event_ledger, group commit)", ServerMode.Ingest, environment, $"/webhooks/stripe?api_key={ApiKey}", client, options, postgres.ProcessId)));
+                if (options.PostgresStatements)
+                {
+                    await PrintStatementsAsync(database);
+                    File.Copy(postgres.LogPath, Path.Combine(Path.GetTempPath(), "stripecdc-bench-postgres.log"), overwrite: true);
+                }
             }
             else
             {
@@ -102,6 +108,26 @@ internal static class Driver
 
         Console.WriteLine("targets for Postgres: ≥ 4,000 events/s, p99 ≤ 50 ms at half that rate, RSS ≤ 300 MB");
         return 0;
+    }
+
+    /// <summary>Where Postgres's time went over the whole run: the statements with the most execution time.</summary>
+    private static async Task PrintStatementsAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var create = new Npgsql.NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT calls, total_exec_time, total_plan_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Console.WriteLine("  pg_stat_statements (whole run): calls, exec ms, plan ms, rows, statement");
+        while (await reader.ReadAsync())
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {reader.GetInt64(0),8} {reader.GetDouble(1),9:0} {reader.GetDouble(2),7:0} {reader.GetInt64(3),8}  {reader.GetString(4)}"));
+        }
     }
 
     private static async Task<Measurement> MeasureAsync(string label, string mode, Dictionary<string, string> environment, string path, HttpClient client, BenchmarkOptions options, int? databasePid = null)

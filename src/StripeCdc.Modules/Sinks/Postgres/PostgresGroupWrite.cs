@@ -1,3 +1,4 @@
+using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using StripeCdc.Records;
@@ -10,14 +11,15 @@ namespace StripeCdc.Sinks.Postgres;
 /// <list type="number">
 /// <item>the ledger rows of the whole group (one insert from arrays; <c>RETURNING</c> says which ids are
 /// new) and the guard columns of every parent row the group touches, locked (<c>FOR UPDATE</c>);</item>
-/// <item>one upsert per state table, one delete and one upsert per child table, and the DLQ rows.</item>
+/// <item>one statement per state table (its upsert, and its child tables' deletes and upserts as CTEs),
+/// and the DLQ rows.</item>
 /// </list>
 /// In between, the events are folded in arrival order through SPEC §10's ordering guard, exactly as the
 /// per-event statements would apply them one after the other: that gives each event its outcome
 /// (applied, stale, tie) and each row its last version, so a row is written once per group and
 /// <c>ON CONFLICT</c> never meets the same row twice. Child sets fold the same way (a complete list
 /// replaces what came before it). The upserts keep the guard in SQL, and children are written only where
-/// the parent row now holds the event they were folded under. A value Postgres refuses fails the whole
+/// the parent row was written by this group (the parent upsert's <c>RETURNING</c>, in the same statement). A value Postgres refuses fails the whole
 /// statement: the caller then runs the group through the per-event path, which isolates that event.
 /// </summary>
 internal static class PostgresGroupWrite
@@ -180,31 +182,16 @@ internal static class PostgresGroupWrite
 
             foreach (var table in winners.GroupBy(w => w.Key.Topic, StringComparer.Ordinal))
             {
-                var rows = table.ToArray();
-                batch.BatchCommands.Add(Command(
-                    $"INSERT INTO {schema.Table(table.Key)} AS t (id, data, event_id, event_type, event_created, deleted, synced_at) "
-                    + "SELECT u.id, u.data, u.event_id, u.event_type, u.event_created, u.deleted, now() "
-                    + "FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::text[], $5::timestamptz[], $6::boolean[]) AS u(id, data, event_id, event_type, event_created, deleted) "
-                    + "ON CONFLICT (id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, "
-                    + $"event_created = excluded.event_created, deleted = excluded.deleted, synced_at = excluded.synced_at WHERE {PostgresEventStatement.Guard}",
-                    (TextArray, rows.Select(r => r.Key.Id).ToArray()),
-                    (JsonbArray, rows.Select(r => r.Value.Record.BuildValue()).ToArray()),
-                    (TextArray, rows.Select(r => r.Value.Event.Origin.EventId).ToArray()),
-                    (TextArray, rows.Select(r => r.Value.Event.Origin.EventType).ToArray()),
-                    (TimestampArray, rows.Select(r => r.Value.Event.Origin.Created.UtcDateTime).ToArray()),
-                    (BooleanArray, rows.Select(r => r.Value.Event.Deleted).ToArray())));
-            }
-
-            foreach (var table in childSets.GroupBy(s => (s.Key.Topic, s.Key.ParentTopic)))
-            {
-                AddChildWrites(batch, schema, table.Key.Topic, table.Key.ParentTopic, [.. table.Select(s => (s.Key.ParentId, Gate: stored[(s.Key.ParentTopic, s.Key.ParentId)].EventId, Set: s.Value))]);
+                batch.BatchCommands.Add(ParentWrite(schema, table.Key, [.. table], childSets));
             }
 
             foreach (var table in looseChildren.GroupBy(c => c.Key.Topic, StringComparer.Ordinal))
             {
+                var command = new NpgsqlBatchCommand();
                 var rows = table.ToArray();
-                batch.BatchCommands.Add(ChildUpsert(schema.Table(table.Key), gatedBy: null,
-                    rows.Select(r => r.Key.ParentId).ToArray(), rows.Select(r => r.Key.Id).ToArray(), rows.Select(r => r.Value).ToArray(), gates: null));
+                command.CommandText = ChildUpsert(command, schema.Table(table.Key), gate: null,
+                    rows.Select(r => r.Key.ParentId).ToArray(), rows.Select(r => r.Key.Id).ToArray(), rows.Select(r => r.Value).ToArray());
+                batch.BatchCommands.Add(command);
             }
 
             if (batch.BatchCommands.Count > 0)
@@ -216,49 +203,76 @@ internal static class PostgresGroupWrite
         return results;
     }
 
-    /// <summary>The children of one child table under one parent table: the replaced sets' leftovers go, the folded rows are upserted.</summary>
-    private static void AddChildWrites(NpgsqlBatch batch, PostgresSchema schema, string topic, string parentTopic, (string ParentId, string Gate, ChildSet Set)[] sets)
+    /// <summary>
+    /// One statement per state table: the upsert of its rows behind the guard, then, gated on the rows it
+    /// actually wrote (its <c>RETURNING</c>), each child table's replaced leftovers deleted and its rows upserted.
+    /// </summary>
+    private static NpgsqlBatchCommand ParentWrite(
+        PostgresSchema schema,
+        string topic,
+        KeyValuePair<(string Topic, string Id), (PostgresEventRows Event, OutgoingRecord Record)>[] rows,
+        Dictionary<(string Topic, string ParentTopic, string ParentId), ChildSet> childSets)
     {
-        var table = schema.Table(topic);
-        var parentTable = schema.Table(parentTopic);
-        var replaced = sets.Where(s => s.Set.Replace).ToArray();
-        if (replaced.Length > 0)
+        var command = new NpgsqlBatchCommand();
+        var sql = new StringBuilder(1024);
+        sql.Append($"WITH p AS (INSERT INTO {schema.Table(topic)} AS t (id, data, event_id, event_type, event_created, deleted, synced_at) ");
+        sql.Append("SELECT u.id, u.data, u.event_id, u.event_type, u.event_created, u.deleted, now() ");
+        sql.Append($"FROM unnest({Add(command, TextArray, rows.Select(r => r.Key.Id).ToArray())}::text[], ");
+        sql.Append($"{Add(command, JsonbArray, rows.Select(r => r.Value.Record.BuildValue()).ToArray())}::jsonb[], ");
+        sql.Append($"{Add(command, TextArray, rows.Select(r => r.Value.Event.Origin.EventId).ToArray())}::text[], ");
+        sql.Append($"{Add(command, TextArray, rows.Select(r => r.Value.Event.Origin.EventType).ToArray())}::text[], ");
+        sql.Append($"{Add(command, TimestampArray, rows.Select(r => r.Value.Event.Origin.Created.UtcDateTime).ToArray())}::timestamptz[], ");
+        sql.Append($"{Add(command, BooleanArray, rows.Select(r => r.Value.Event.Deleted).ToArray())}::boolean[]) AS u(id, data, event_id, event_type, event_created, deleted) ");
+        sql.Append("ON CONFLICT (id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, ");
+        sql.Append($"event_created = excluded.event_created, deleted = excluded.deleted, synced_at = excluded.synced_at WHERE {PostgresEventStatement.Guard} RETURNING t.id)");
+
+        var c = 0;
+        foreach (var children in childSets.Where(s => s.Key.ParentTopic == topic).GroupBy(s => s.Key.Topic, StringComparer.Ordinal))
         {
-            var kept = replaced.SelectMany(s => s.Set.Items.Keys.Select(id => (s.ParentId, Id: id))).ToArray();
-            batch.BatchCommands.Add(Command(
-                $"DELETE FROM {table} AS c USING unnest($1::text[], $2::text[]) AS g(parent_id, gate) "
-                + $"WHERE c.parent_id = g.parent_id AND EXISTS (SELECT FROM {parentTable} AS p WHERE p.id = g.parent_id AND p.event_id = g.gate) "
-                + "AND NOT EXISTS (SELECT FROM unnest($3::text[], $4::text[]) AS k(parent_id, id) WHERE k.parent_id = c.parent_id AND k.id = c.id)",
-                (TextArray, replaced.Select(s => s.ParentId).ToArray()),
-                (TextArray, replaced.Select(s => s.Gate).ToArray()),
-                (TextArray, kept.Select(k => k.ParentId).ToArray()),
-                (TextArray, kept.Select(k => k.Id).ToArray())));
+            var table = schema.Table(children.Key);
+            var replaced = children.Where(s => s.Value.Replace).ToArray();
+            if (replaced.Length > 0)
+            {
+                var kept = replaced.SelectMany(s => s.Value.Items.Keys.Select(id => (s.Key.ParentId, Id: id))).ToArray();
+                sql.Append($", d{c} AS (DELETE FROM {table} AS c WHERE c.parent_id = ANY({Add(command, TextArray, replaced.Select(s => s.Key.ParentId).ToArray())}::text[]) ");
+                sql.Append("AND c.parent_id IN (SELECT id FROM p) ");
+                sql.Append($"AND NOT EXISTS (SELECT FROM unnest({Add(command, TextArray, kept.Select(k => k.ParentId).ToArray())}::text[], {Add(command, TextArray, kept.Select(k => k.Id).ToArray())}::text[]) AS k(parent_id, id) ");
+                sql.Append("WHERE k.parent_id = c.parent_id AND k.id = c.id))");
+            }
+
+            var items = children.SelectMany(s => s.Value.Items.Select(item => (s.Key.ParentId, Id: item.Key, item.Value))).ToArray();
+            if (items.Length > 0)
+            {
+                sql.Append($", c{c} AS (");
+                sql.Append(ChildUpsert(command, table, gate: "u.parent_id IN (SELECT id FROM p)",
+                    items.Select(r => r.ParentId).ToArray(), items.Select(r => r.Id).ToArray(), items.Select(r => r.Value).ToArray()));
+                sql.Append(')');
+            }
+
+            c++;
         }
 
-        var rows = sets.SelectMany(s => s.Set.Items.Select(item => (s.ParentId, Id: item.Key, item.Value, s.Gate))).ToArray();
-        if (rows.Length > 0)
-        {
-            batch.BatchCommands.Add(ChildUpsert(table, parentTable,
-                rows.Select(r => r.ParentId).ToArray(), rows.Select(r => r.Id).ToArray(), rows.Select(r => r.Value).ToArray(), rows.Select(r => r.Gate).ToArray()));
-        }
+        sql.Append(" SELECT 1");
+        command.CommandText = sql.ToString();
+        return command;
     }
 
-    /// <summary>Child rows from arrays; with a parent table, only those whose parent row holds the gate event.</summary>
-    private static NpgsqlBatchCommand ChildUpsert(string table, string? gatedBy, string[] parentIds, string[] ids, (PostgresEventRows Event, OutgoingRecord Record)[] values, string[]? gates)
+    /// <summary>The upsert of child rows from arrays, only those that pass <paramref name="gate"/> when there is one.</summary>
+    private static string ChildUpsert(NpgsqlBatchCommand command, string table, string? gate, string[] parentIds, string[] ids, (PostgresEventRows Event, OutgoingRecord Record)[] values) =>
+        $"INSERT INTO {table} AS t (parent_id, id, data, event_id, event_created, synced_at) "
+        + "SELECT u.parent_id, u.id, u.data, u.event_id, u.event_created, now() "
+        + $"FROM unnest({Add(command, TextArray, parentIds)}::text[], {Add(command, TextArray, ids)}::text[], "
+        + $"{Add(command, JsonbArray, values.Select(v => v.Record.BuildValue()).ToArray())}::jsonb[], "
+        + $"{Add(command, TextArray, values.Select(v => v.Event.Origin.EventId).ToArray())}::text[], "
+        + $"{Add(command, TimestampArray, values.Select(v => v.Event.Origin.Created.UtcDateTime).ToArray())}::timestamptz[]) AS u(parent_id, id, data, event_id, event_created) "
+        + (gate is null ? string.Empty : $"WHERE {gate} ")
+        + "ON CONFLICT (parent_id, id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at";
+
+    /// <summary>Adds a positional parameter and returns its placeholder.</summary>
+    private static string Add(NpgsqlBatchCommand command, NpgsqlDbType type, object value)
     {
-        var gate = gatedBy is null ? string.Empty : $"WHERE EXISTS (SELECT FROM {gatedBy} AS p WHERE p.id = u.parent_id AND p.event_id = u.gate) ";
-        return Command(
-            $"INSERT INTO {table} AS t (parent_id, id, data, event_id, event_created, synced_at) "
-            + "SELECT u.parent_id, u.id, u.data, u.event_id, u.event_created, now() "
-            + "FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[], $6::text[]) AS u(parent_id, id, data, event_id, event_created, gate) "
-            + gate
-            + "ON CONFLICT (parent_id, id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at",
-            (TextArray, parentIds),
-            (TextArray, ids),
-            (JsonbArray, values.Select(v => v.Record.BuildValue()).ToArray()),
-            (TextArray, values.Select(v => v.Event.Origin.EventId).ToArray()),
-            (TimestampArray, values.Select(v => v.Event.Origin.Created.UtcDateTime).ToArray()),
-            (TextArray, gates ?? new string[ids.Length]));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value });
+        return "$" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static ChildSet SetOf(Dictionary<(string Topic, string ParentTopic, string ParentId), ChildSet> sets, string topic, string parentTopic, string parentId)
