@@ -12,6 +12,8 @@ namespace StripeCdc.Sinks.Postgres;
 /// upsert behind the ordering guard, and its children, which replace the stored child set only when
 /// the parent was applied. The statement returns one row: whether the ledger row was new, and per
 /// parent whether it was applied and what the stored row held before (for the stale/tie counters).
+/// The sink's fallback path: a group is written set-based (<see cref="PostgresGroupWrite"/>) unless
+/// Postgres refuses one of its values, and then event by event so that only that event fails.
 /// </summary>
 internal static class PostgresEventStatement
 {

@@ -9,11 +9,13 @@ namespace StripeCdc.Sinks.Postgres;
 
 /// <summary>
 /// Group commit: writers take every event queued (up to <see cref="PostgresSinkOptions.MaxEventsPerCommit"/>),
-/// send one statement per event in one batch inside one transaction, commit, and only then complete each
-/// event's write. When Postgres refuses one event's data, the transaction is rolled back, that event
-/// fails alone (→ DLQ) and the rest is run again; any other failure fails the group (→ 503, Stripe retries).
-/// Each writer owns the objects whose id hashes to it, like a Kafka partition: two transactions in flight
-/// never wait for each other's row locks (nor deadlock), and one object's events are applied in arrival order.
+/// write them in one transaction as a few set-based statements (<see cref="PostgresGroupWrite"/>), commit,
+/// and only then complete each event's write. When Postgres refuses a value (or the transaction meets a
+/// conflict), the group is run again one statement per event (<see cref="PostgresEventStatement"/>): there
+/// the refused event fails alone (→ DLQ) and the rest is run again; any other failure fails the group
+/// (→ 503, Stripe retries). Each writer owns the objects whose id hashes to it, like a Kafka partition: two
+/// transactions in flight never wait for each other's row locks (nor deadlock), and one object's events are
+/// applied in arrival order.
 /// </summary>
 internal sealed partial class PostgresGroupCommit : IDisposable
 {
