@@ -19,8 +19,9 @@ namespace StripeCdc.Sinks.Postgres;
 /// (applied, stale, tie) and each row its last version, so a row is written once per group and
 /// <c>ON CONFLICT</c> never meets the same row twice. Child sets fold the same way (a complete list
 /// replaces what came before it). The upserts keep the guard in SQL, and children are written only where
-/// the parent row was written by this group (the parent upsert's <c>RETURNING</c>, in the same statement). A value Postgres refuses fails the whole
-/// statement: the caller then runs the group through the per-event path, which isolates that event.
+/// the parent row was written by this group (the parent upsert's <c>RETURNING</c>, in the same
+/// statement). A value Postgres refuses fails the whole statement: the caller then runs the group
+/// through the per-event path, which isolates that event.
 /// </summary>
 internal static class PostgresGroupWrite
 {
@@ -221,7 +222,7 @@ internal static class PostgresGroupWrite
         sql.Append($"{Add(command, JsonbArray, rows.Select(r => r.Value.Record.BuildValue()).ToArray())}::jsonb[], ");
         sql.Append($"{Add(command, TextArray, rows.Select(r => r.Value.Event.Origin.EventId).ToArray())}::text[], ");
         sql.Append($"{Add(command, TextArray, rows.Select(r => r.Value.Event.Origin.EventType).ToArray())}::text[], ");
-        sql.Append($"{Add(command, TimestampArray, rows.Select(r => r.Value.Event.Origin.Created.UtcDateTime).ToArray())}::timestamptz[], ");
+        sql.Append($"{Add(command, TimestampArray, rows.Select(r => Micros(r.Value.Event.Origin.Created.UtcDateTime)).ToArray())}::timestamptz[], ");
         sql.Append($"{Add(command, BooleanArray, rows.Select(r => r.Value.Event.Deleted).ToArray())}::boolean[]) AS u(id, data, event_id, event_type, event_created, deleted) ");
         sql.Append("ON CONFLICT (id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, ");
         sql.Append($"event_created = excluded.event_created, deleted = excluded.deleted, synced_at = excluded.synced_at WHERE {PostgresEventStatement.Guard} RETURNING t.id)");
@@ -264,7 +265,7 @@ internal static class PostgresGroupWrite
         + $"FROM unnest({Add(command, TextArray, parentIds)}::text[], {Add(command, TextArray, ids)}::text[], "
         + $"{Add(command, JsonbArray, values.Select(v => v.Record.BuildValue()).ToArray())}::jsonb[], "
         + $"{Add(command, TextArray, values.Select(v => v.Event.Origin.EventId).ToArray())}::text[], "
-        + $"{Add(command, TimestampArray, values.Select(v => v.Event.Origin.Created.UtcDateTime).ToArray())}::timestamptz[]) AS u(parent_id, id, data, event_id, event_created) "
+        + $"{Add(command, TimestampArray, values.Select(v => Micros(v.Event.Origin.Created.UtcDateTime)).ToArray())}::timestamptz[]) AS u(parent_id, id, data, event_id, event_created) "
         + (gate is null ? string.Empty : $"WHERE {gate} ")
         + "ON CONFLICT (parent_id, id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at";
 
@@ -296,7 +297,7 @@ internal static class PostgresGroupWrite
         return command;
     }
 
-    /// <summary>timestamptz keeps microseconds: compare in memory at the precision Postgres stores.</summary>
+    /// <summary>timestamptz keeps microseconds: compare in memory, and write, at the precision Postgres stores.</summary>
     private static DateTime Micros(DateTime utc) => new(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
 
     /// <summary>The guard columns of a stored (or, within the group, folded) row.</summary>
