@@ -1,6 +1,7 @@
 using StripeCdc.AppHost;
 using StripeCdc.AppHost.Commands;
 using StripeCdc.AppHost.Kafka;
+using StripeCdc.AppHost.Postgres;
 using StripeCdc.AppHost.Services;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -14,10 +15,15 @@ var kafka = builder.AddKafka("kafka").WithTopics(
     "customer", "payment_intent", "charge", "invoice", "unknown", "stripe_dlq",
     "invoice_lines", "charge_refunds", "subscription_items");
 
+// StripeCdc__Sink=Postgres: the services write state tables to a local PostgreSQL server (or the one
+// ConnectionStrings__postgres names); otherwise everything goes to Kafka.
+var postgres = builder.UsesPostgresSink() ? builder.AddPostgresServer("postgres") : null;
+
 var ingest = builder.AddProject<Projects.StripeCdc_Ingest>("ingest", launchProfileName: null)
     .WithHttpEndpoint(port: 5080)
     .WithReference(kafka)
     .WaitFor(kafka)
+    .WithPostgresSink(postgres)
     .WithHttpHealthCheck("/health")
     .WithStripeCdcService(secrets)
     .WithWebhookApiKey(secrets)
@@ -29,11 +35,12 @@ builder.AddProject<Projects.StripeCdc_Snapshot>("snapshot", launchProfileName: n
     .WithReference(kafka)
     .WithReference(ingest)
     .WaitFor(kafka)
+    .WithPostgresSink(postgres)
     .WithHttpHealthCheck("/health")
     .WithStripeCdcService(secrets)
     .WithSnapshotCommand(secrets)
     .WithReconciliationCommand(secrets);
 
-StartupBanner.PrintWhenReady(builder, ingest, kafka, secrets);
+StartupBanner.PrintWhenReady(builder, ingest, kafka, postgres, secrets);
 
 builder.Build().Run();

@@ -1,12 +1,14 @@
 namespace StripeCdc.FakeStripe;
 
 /// <summary>
-/// One list endpoint's objects, newest first (Stripe's order), with cursor pagination over them.
+/// One list endpoint's objects, newest first (Stripe's order), with cursor pagination over them. A removed
+/// object keeps its place, hidden, so a cursor that names it still continues where it was, as on Stripe.
 /// </summary>
 public sealed class FakeCollection
 {
     private readonly Lock _lock = new();
     private readonly List<FakeObject> _objects = [];
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private Dictionary<string, int>? _positions;
 
     public int Count
@@ -15,7 +17,7 @@ public sealed class FakeCollection
         {
             lock (_lock)
             {
-                return _objects.Count;
+                return _objects.Count - _removed.Count;
             }
         }
     }
@@ -24,7 +26,7 @@ public sealed class FakeCollection
     {
         lock (_lock)
         {
-            return [.. _objects];
+            return [.. _objects.Where(o => !_removed.Contains(o.Id))];
         }
     }
 
@@ -45,8 +47,23 @@ public sealed class FakeCollection
     {
         lock (_lock)
         {
-            _positions = null;
-            return _objects.RemoveAll(o => o.Id == id) > 0;
+            return _objects.Exists(o => o.Id == id) && _removed.Add(id);
+        }
+    }
+
+    /// <summary>Puts a new version of a listed object in place (same position); false when it is not listed.</summary>
+    public bool Replace(FakeObject item)
+    {
+        lock (_lock)
+        {
+            var index = _objects.FindIndex(o => o.Id == item.Id);
+            if (index < 0 || _removed.Contains(item.Id))
+            {
+                return false;
+            }
+
+            _objects[index] = item;
+            return true;
         }
     }
 
@@ -71,7 +88,7 @@ public sealed class FakeCollection
             var hasMore = false;
             for (var i = start; i < _objects.Count; i++)
             {
-                if (!filter(_objects[i]))
+                if (_removed.Contains(_objects[i].Id) || !filter(_objects[i]))
                 {
                     continue;
                 }

@@ -30,6 +30,18 @@ public sealed class FakeStripeData
         return item;
     }
 
+    /// <summary>Stores a new version of an object in every place it is listed, atomically per list.</summary>
+    public FakeObject Replace(string listPath, FakeObject item)
+    {
+        if (!Collection(listPath).Replace(item))
+        {
+            Collection(listPath).Add(item);
+        }
+
+        _objects[item.Id] = item;
+        return item;
+    }
+
     public FakeObject? Find(string id) => _objects.GetValueOrDefault(id);
 
     public void Remove(string listPath, string id)

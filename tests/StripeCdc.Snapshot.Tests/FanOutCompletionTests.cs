@@ -28,8 +28,33 @@ public sealed class FanOutCompletionTests(KafkaFixture kafka)
             Assert.Equal("SNAPSHOT", l.Json.GetProperty("__changeType").GetString());
             Assert.Equal("r", l.Header("__op"));
         });
-        Assert.Contains(stripe.Log.Requests, r => r.Path == $"/v1/invoices/{invoiceId}/lines" && r.Query.Contains("starting_after=" + StripeObjects.LineId(invoiceId, 9), StringComparison.Ordinal));
+        Assert.Contains(stripe.Log.Requests, r => r.Path == $"/v1/invoices/{invoiceId}/lines" && !r.Query.Contains("starting_after", StringComparison.Ordinal));
         Assert.Single(kafka.ReadRecords(harness.Topic("invoice")));
+    }
+
+    [Fact]
+    public async Task A_cut_list_is_read_whole_from_the_API_even_when_it_changed_since_the_event()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        var sink = new CapturingSink();
+        using var harness = new SnapshotHarness(stripe, kafka: null, [("FanOutFields", "invoice.lines")], sink: sink);
+        const string invoiceId = "in_1ChangedLines0001";
+
+        // Stripe holds lines 5–19 now; the event embedded lines 0–9, and 0–4 were removed since.
+        for (var i = 5; i < 20; i++)
+        {
+            var lineId = StripeObjects.LineId(invoiceId, i);
+            stripe.Data.Add($"/v1/invoices/{invoiceId}/lines", new FakeObject(lineId, 2_000_000_000 - i, StripeObjects.InvoiceLine(lineId, invoiceId, i)));
+        }
+
+        var body = StripeObjects.Event("invoice.updated", StripeObjects.Invoice(invoiceId, lines: 10, linesHaveMore: true), id: "evt_changed_lines");
+        var context = new Pipeline.RecordContext(harness.Source, System.Text.Encoding.UTF8.GetBytes(body), null, DateTimeOffset.UtcNow) { SkipSignatureCheck = true };
+        await harness.Pipeline.ProcessAsync(context);
+
+        var lines = sink.Records.Where(r => r.Topic == harness.Topic("invoice_lines"))
+            .Select(r => System.Text.Json.JsonDocument.Parse(r.Key).RootElement.GetProperty("item_id").GetString())
+            .ToList();
+        Assert.Equal(Enumerable.Range(5, 15).Select(i => StripeObjects.LineId(invoiceId, i)), lines.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -49,13 +74,13 @@ public sealed class FanOutCompletionTests(KafkaFixture kafka)
         Assert.NotNull(completer);
         var entry = Modules.FanOut.FanOutEntry.Parse("charge.refunds");
 
-        var remaining = await completer.FetchRemainingAsync(harness.Source, entry, chargeId, $"re_{chargeId[3..]}010", CancellationToken.None);
+        var refunds = await completer.FetchListAsync(harness.Source, entry, chargeId, CancellationToken.None);
 
-        Assert.NotNull(remaining);
-        Assert.Equal(15, remaining.Count);
+        Assert.NotNull(refunds);
+        Assert.Equal(25, refunds.Count);
         Assert.Contains(stripe.Log.Requests, r => r.Path == "/v1/refunds" && r.Query.Contains("charge=" + chargeId, StringComparison.Ordinal));
 
-        var items = await completer.FetchRemainingAsync(harness.Source, Modules.FanOut.FanOutEntry.Parse("subscription.items"), "sub_X", null, CancellationToken.None);
+        var items = await completer.FetchListAsync(harness.Source, Modules.FanOut.FanOutEntry.Parse("subscription.items"), "sub_X", CancellationToken.None);
         Assert.NotNull(items);
         Assert.Contains(stripe.Log.Requests, r => r.Path == "/v1/subscription_items" && r.Query.Contains("subscription=sub_X", StringComparison.Ordinal));
     }

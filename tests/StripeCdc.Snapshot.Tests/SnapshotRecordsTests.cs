@@ -52,6 +52,24 @@ public sealed class SnapshotRecordsTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_record_carries_the_time_its_page_was_asked_for_not_when_it_was_written()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        FakeStripeSeeder.Seed(stripe.Data, "customer", 3);
+        stripe.Faults.PageDelay = TimeSpan.FromSeconds(4);
+        var sink = new CapturingSink();
+        using var harness = new SnapshotHarness(stripe, kafka: null, sink: sink);
+
+        await harness.SnapshotAsync("customer");
+        var written = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        // A change made while the page was on its way has a later event, which must win over this read.
+        var stamps = sink.ValuesOf(harness.Topic("customer")).Select(v => v.GetProperty("_event_created").GetInt64()).ToList();
+        Assert.Equal(3, stamps.Count);
+        Assert.All(stamps, stamp => Assert.True(stamp <= written - 4, $"stamped {stamp}, written at {written}: the read time must precede the 4 s the page took"));
+    }
+
+    [Fact]
     public async Task Cancelled_subscriptions_are_read_too_because_the_list_asks_for_status_all()
     {
         await using var stripe = await FakeStripeServer.StartAsync();

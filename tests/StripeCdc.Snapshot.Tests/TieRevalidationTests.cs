@@ -33,10 +33,49 @@ public sealed class TieRevalidationTests(PostgresFixture postgres)
         Assert.Contains(stripe.Log.Requests, r => r.Path == "/v1/customers/cus_rv");
     }
 
-    private static async Task ProcessAsync(SnapshotHarness harness, string body)
+    [Fact]
+    public async Task A_re_read_replaces_the_child_list_too()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        stripe.Data.AddRetrievable(new FakeObject("in_rvlines", Created - 100, StripeObjects.Invoice("in_rvlines", lines: 3, lineOffset: 5)));
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var harness = new SnapshotHarness(stripe, kafka: null, settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", ""), ("FanOutFields", "invoice.lines")]);
+
+        await ProcessAsync(harness, StripeObjects.Event("invoice.updated", StripeObjects.Invoice("in_rvlines", lines: 3), "evt_rvl1", Created));
+        await ProcessAsync(harness, StripeObjects.Event("invoice.updated", StripeObjects.Invoice("in_rvlines", lines: 2), "evt_rvl2", Created));
+
+        var metrics = harness.Services.GetRequiredService<PostgresSinkMetrics>();
+        Assert.True(await Eventually(() => metrics.Total(PostgresSinkMetrics.Revalidated) == 1), "the tie was not revalidated");
+        Assert.Equal(
+            [StripeObjects.LineId("in_rvlines", 5), StripeObjects.LineId("in_rvlines", 6), StripeObjects.LineId("in_rvlines", 7)],
+            await ListAsync(database, "select id from stripe.invoice_lines where parent_id = 'in_rvlines' order by id"));
+    }
+
+    [Fact]
+    public async Task A_snapshot_read_that_ties_with_an_event_is_revalidated_too()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        stripe.Data.AddRetrievable(new FakeObject("cus_rvsnap", Created - 100, StripeObjects.Customer("cus_rvsnap", "truth@example.com")));
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var harness = new SnapshotHarness(stripe, kafka: null, settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", "")]);
+
+        await ProcessAsync(harness, StripeObjects.Event("customer.updated", StripeObjects.Customer("cus_rvsnap", "event@example.com"), "evt_rvs1", Created));
+
+        // A snapshot page read in the same second, before that change: without a re-read its older data would win the tie.
+        var read = Events.SnapshotEnvelope.Build("snapshot:run1:customer:cus_rvsnap", "customer.snapshot", Encoding.UTF8.GetBytes(StripeObjects.Customer("cus_rvsnap", "read-before@example.com")), Created, apiVersion: null, livemode: false);
+        await ProcessAsync(harness, read, RecordKind.Snapshot);
+
+        var metrics = harness.Services.GetRequiredService<PostgresSinkMetrics>();
+        Assert.True(await Eventually(() => metrics.Total(PostgresSinkMetrics.Revalidated) == 1), "the snapshot's tie was not revalidated");
+        Assert.Equal("truth@example.com", await EmailAsync(database, "cus_rvsnap"));
+    }
+
+    private static Task ProcessAsync(SnapshotHarness harness, string body) => ProcessAsync(harness, Encoding.UTF8.GetBytes(body), RecordKind.Change);
+
+    private static async Task ProcessAsync(SnapshotHarness harness, byte[] body, RecordKind kind)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var context = new RecordContext(harness.Source, Encoding.UTF8.GetBytes(body), null, DateTimeOffset.UtcNow) { CancellationToken = timeout.Token };
+        var context = new RecordContext(harness.Source, body, null, DateTimeOffset.UtcNow, kind) { CancellationToken = timeout.Token, SkipSignatureCheck = kind == RecordKind.Snapshot };
         await harness.Pipeline.ProcessAsync(context);
         Assert.Equal(PipelineOutcome.Produced, context.Outcome);
     }
@@ -47,6 +86,21 @@ public sealed class TieRevalidationTests(PostgresFixture postgres)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"select data->>'email' from stripe.customer where id = '{id}'", connection);
         return (string?)await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<List<string>> ListAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 
     private static async Task<bool> Eventually(Func<bool> condition)

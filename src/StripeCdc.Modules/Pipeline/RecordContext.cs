@@ -60,7 +60,10 @@ public sealed class RecordContext
 
     public PipelineOutcome Outcome { get; set; }
 
-    /// <summary>The deduplication module has written this event's commit to the ledger; nobody else need.</summary>
+    /// <summary>
+    /// The event's id is in the ledger: the deduplication module has written it, or a sink that keeps the ledger in
+    /// its own transaction found it there (a duplicate); nobody else need write it.
+    /// </summary>
     public bool CommitRecorded { get; internal set; }
 
     public RecordRejection? Rejection { get; private set; }

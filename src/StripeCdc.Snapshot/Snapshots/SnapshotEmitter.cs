@@ -1,5 +1,6 @@
 using Stripe;
 using StripeCdc.Configuration;
+using StripeCdc.Events;
 using StripeCdc.Pipeline;
 using StripeCdc.StripeApi;
 using StripeCdc.Telemetry;
@@ -7,21 +8,21 @@ using StripeCdc.Telemetry;
 namespace StripeCdc.Snapshot.Snapshots;
 
 /// <summary>
-/// Pushes one page of snapshot objects through the record pipeline (all of them at once) and returns
+/// Pushes one page of snapshot objects, read at <c>readAt</c>, through the record pipeline (all of them at once) and returns
 /// when every record is acknowledged. An object that could not be written anywhere (rejected without a
 /// DLQ record) fails the page, so its cursor is never committed past it.
 /// </summary>
-internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics metrics, TimeProvider time)
+internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics metrics)
 {
     public async Task EmitAsync(
         SourceSettings source,
         string runId,
         SnapshotResource resource,
         IReadOnlyList<StripeListElement> elements,
+        DateTimeOffset readAt,
         bool livemode,
         CancellationToken cancellationToken)
     {
-        var readAt = time.GetUtcNow();
         var created = readAt.ToUnixTimeSeconds();
         var contexts = new RecordContext[elements.Count];
         var work = new Task[elements.Count];

@@ -115,19 +115,24 @@ internal sealed partial class SnapshotRunner(
         bool completesResource = true)
     {
         using var prefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // A page's read time is when it was asked for, not when it is written: a change made in between
+        // has a later event, which must win over this read (SPEC §10's ordering guard).
+        var requestedAt = time.GetUtcNow();
         var next = api.ListAsync(path, resource.Query, checkpoint.Cursor, prefetch.Token);
         try
         {
             while (true)
             {
                 var page = await next;
+                var readAt = requestedAt;
                 var more = page.HasMore && page.LastId is not null;
                 if (more)
                 {
+                    requestedAt = time.GetUtcNow();
                     next = api.ListAsync(path, resource.Query, page.LastId, prefetch.Token);
                 }
 
-                await emitter.EmitAsync(source, checkpoint.RunId, resource, page.Elements, api.IsLive, cancellationToken);
+                await emitter.EmitAsync(source, checkpoint.RunId, resource, page.Elements, readAt, api.IsLive, cancellationToken);
                 progress.PageDone(page.Elements.Count);
                 checkpoint = checkpoint with
                 {

@@ -5,15 +5,14 @@ namespace StripeCdc.StripeApi.FanOut;
 
 /// <summary>
 /// Completes a fan-out list that Stripe cut at 10 elements (SPEC §4) from its own list endpoint:
-/// invoice lines, a charge's refunds, a subscription's items, after the last embedded element.
+/// invoice lines, a charge's refunds, a subscription's items, read whole.
 /// </summary>
 internal sealed class StripeFanOutCompleter(StripeApiClients clients) : IFanOutCompleter
 {
-    public async ValueTask<IReadOnlyList<ReadOnlyMemory<byte>>?> FetchRemainingAsync(
+    public async ValueTask<IReadOnlyList<ReadOnlyMemory<byte>>?> FetchListAsync(
         SourceSettings source,
         FanOutEntry entry,
         string parentId,
-        string? lastEmbeddedId,
         CancellationToken cancellationToken)
     {
         if (!StripeApiClients.CanCall(source))
@@ -23,13 +22,13 @@ internal sealed class StripeFanOutCompleter(StripeApiClients clients) : IFanOutC
 
         var (path, query) = ListOf(entry, parentId);
         var api = clients.For(source);
-        var remaining = new List<ReadOnlyMemory<byte>>();
-        await foreach (var page in api.ListAllAsync(path, query, lastEmbeddedId, cancellationToken))
+        var elements = new List<ReadOnlyMemory<byte>>();
+        await foreach (var page in api.ListAllAsync(path, query, startingAfter: null, cancellationToken))
         {
-            remaining.AddRange(page.Elements.Select(e => e.Json));
+            elements.AddRange(page.Elements.Select(e => e.Json));
         }
 
-        return remaining;
+        return elements;
     }
 
     internal static (string Path, KeyValuePair<string, string>[] Query) ListOf(FanOutEntry entry, string parentId) => entry.Name switch

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StripeCdc.Ingest.Tests.Support;
+using StripeCdc.Telemetry;
 using StripeCdc.Testing;
 
 namespace StripeCdc.Ingest.Tests.Postgres;
@@ -73,6 +75,30 @@ public sealed class PostgresIngestTests(PostgresFixture postgres)
         // What a SQL user runs.
         var emails = await QueryAsync(database, "select data->>'email' from stripe.customer where not deleted");
         Assert.Equal("pg@example.com", Assert.Single(emails)[0]);
+    }
+
+    [Fact]
+    public async Task A_duplicate_delivery_is_counted_as_skipped_not_produced_as_with_the_Kafka_sink()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var source = PostgresSource(database);
+        await using var server = await IngestServer.StartAsync(source.Settings);
+        var statistics = server.App.Services.GetRequiredService<PipelineStatistics>();
+        var invoice = StripeEvents.InvoicePaid(StripeEvents.NewId(), lines: 2);
+
+        using var first = await server.Client.SendAsync(StripeEvents.Request(source, invoice));
+        using var second = await server.Client.SendAsync(StripeEvents.Request(source, invoice));
+        using var third = await server.Client.SendAsync(StripeEvents.Request(source, invoice));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+        var stats = statistics.Snapshot();
+        Assert.Equal(1L, stats.EventsByOutcome.GetValueOrDefault("produced"));
+        Assert.Equal(2L, stats.EventsByOutcome.GetValueOrDefault("skipped"));
+        Assert.Equal(1L, stats.RecordsByTopic.GetValueOrDefault("invoice"));
+        Assert.Equal(2L, stats.RecordsByTopic.GetValueOrDefault("invoice_lines"));
+        Assert.Equal(1L, await ScalarAsync<long>(database, "select count(*) from stripe.event_ledger"));
     }
 
     [Fact]

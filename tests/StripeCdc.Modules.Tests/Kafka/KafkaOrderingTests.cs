@@ -58,6 +58,24 @@ public sealed class KafkaOrderingTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_cancelled_subscription_gets_no_tombstone_so_compaction_keeps_it()
+    {
+        var prefix = UniquePrefix();
+        using var host = KafkaHost(prefix, tombstones: true);
+
+        await host.ProcessAsync(StripeObjects.Event("customer.subscription.deleted", StripeObjects.Subscription("sub_cancel", status: "canceled"), id: "evt_cancel", created: Created));
+        await host.ProcessAsync(StripeObjects.Event("customer.deleted", StripeObjects.Customer("cus_gone"), id: "evt_gone", created: Created + 1));
+
+        var records = kafka.Read(prefix + "customer", expected: 3);
+        Assert.Equal(3, records.Count);
+        var cancelled = Assert.Single(records, r => Encoding.UTF8.GetString(r.Message.Key) == """{"id":"sub_cancel"}""");
+        Assert.NotNull(cancelled.Message.Value);
+        var gone = records.Where(r => Encoding.UTF8.GetString(r.Message.Key) == """{"id":"cus_gone"}""").OrderBy(r => r.Offset.Value).ToList();
+        Assert.Equal(2, gone.Count);
+        Assert.Null(gone[1].Message.Value);
+    }
+
+    [Fact]
     public async Task Without_Tombstones_a_delete_is_one_record()
     {
         var prefix = UniquePrefix();

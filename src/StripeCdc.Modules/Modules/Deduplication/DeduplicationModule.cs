@@ -37,7 +37,8 @@ internal sealed partial class DeduplicationModule(ILogger<DeduplicationModule> l
 
         await next(context);
         if (context.Outcome is not (PipelineOutcome.Produced or PipelineOutcome.Skipped)
-            || (context.Outcome == PipelineOutcome.Produced && ledger.CommitsWithRecords))
+            || (context.Outcome == PipelineOutcome.Produced && ledger.CommitsWithRecords)
+            || context.CommitRecorded)
         {
             return;
         }

@@ -42,31 +42,44 @@ internal sealed class FanOutModule(IFanOutCompleter? completer = null) : IRecord
         var kind = context.ChangeKind;
         var op = RecordHeaderNames.OpValue(kind.Op);
 
-        IReadOnlyList<ReadOnlyMemory<byte>>? remaining = null;
+        // A cut list is read whole from the API: it may have changed since the event, and the
+        // embedded order need not be the list endpoint's, so "after the last embedded" could skip or repeat.
+        IReadOnlyList<ReadOnlyMemory<byte>>? whole = null;
         if (list.HasMore && completer is not null && stripeEvent.ObjectId is { } parentId)
         {
-            var lastId = list.Elements.Count > 0 ? list.Elements[^1].Id : null;
-            remaining = await completer.FetchRemainingAsync(context.Source, entry, parentId, lastId, context.CancellationToken);
+            whole = await completer.FetchListAsync(context.Source, entry, parentId, context.CancellationToken);
         }
 
-        var truncated = list.HasMore && remaining is null;
+        var truncated = list.HasMore && whole is null;
         if (!truncated && context.ParentRecord is { } parent)
         {
             (parent.CompleteChildTopics ??= []).Add(topic);
         }
 
-        foreach (var element in list.Elements)
+        // One record per element id: a state table keys children by (parent, id).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (whole is null)
         {
-            Add(element.Json, element.Id);
+            foreach (var element in list.Elements)
+            {
+                Add(element.Json, element.Id);
+            }
         }
-
-        foreach (var json in remaining ?? [])
+        else
         {
-            Add(json, StripeEventParser.ReadObjectId(json));
+            foreach (var json in whole)
+            {
+                Add(json, StripeEventParser.ReadObjectId(json));
+            }
         }
 
         void Add(ReadOnlyMemory<byte> json, string? itemId)
         {
+            if (itemId is not null && !seen.Add(itemId))
+            {
+                return;
+            }
+
             var child = new OutgoingRecord(topic, RecordKeys.ForChild(stripeEvent.ObjectId, itemId), json, RecordRole.Child);
             var fields = child.Fields;
             fields.WriteString("_ctx_event_id"u8, stripeEvent.Id);

@@ -60,9 +60,12 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
         return completion.Task;
     }
 
-    /// <summary>A delete of the event's own object; children get no tombstones (SPEC §4), DLQ records have no key.</summary>
+    /// <summary>
+    /// A delete of the event's own object; children get no tombstones (SPEC §4), DLQ records have no key,
+    /// and a cancelled subscription none either: compaction would drop a subscription Stripe still has.
+    /// </summary>
     private static bool NeedsTombstone(OutgoingRecord record) =>
-        record.Role == RecordRole.Parent && record.Key is not null && record.Origin is { IsDelete: true };
+        record.Role == RecordRole.Parent && record.Key is not null && record.Origin is { RemovesObject: true };
 
     private bool TryProduce(OutgoingRecord record, byte[]? value, DeliveryCompletion completion)
     {

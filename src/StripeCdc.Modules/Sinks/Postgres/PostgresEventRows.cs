@@ -24,7 +24,7 @@ internal sealed class PostgresEventRows
     public bool IsDeadLetter { get; }
 
     /// <summary>A deletion (not a cancellation): the row is kept with <c>deleted=true</c>.</summary>
-    public bool Deleted => Origin.IsDelete && Origin.EventType != PostgresEventStatement.CancellationEventType;
+    public bool Deleted => Origin.RemovesObject;
 
     public List<ParentRow> Parents { get; } = [];
 

@@ -24,9 +24,6 @@ internal static class PostgresEventStatement
     internal const string Guard =
         "excluded.event_created > t.event_created OR (excluded.event_created = t.event_created AND NOT t.deleted AND t.event_type NOT LIKE '%.deleted')";
 
-    /// <summary>A cancellation, not a deletion: the row keeps the subscription with its canceled status.</summary>
-    internal const string CancellationEventType = "customer.subscription.deleted";
-
     public static PostgresTableKind KindOf(OutgoingRecord record) => record.Role switch
     {
         RecordRole.Child => PostgresTableKind.Child,
@@ -53,7 +50,7 @@ internal static class PostgresEventStatement
         p.Add(new NpgsqlParameter { Value = origin.EventId });
         p.Add(new NpgsqlParameter { Value = origin.EventType });
         p.Add(new NpgsqlParameter { Value = origin.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        var deleted = origin.IsDelete && origin.EventType != CancellationEventType;
+        var deleted = origin.RemovesObject;
         p.Add(new NpgsqlParameter { Value = deleted });
         sql.Append("WITH l AS (");
         sql.Append(origin.IsSnapshot

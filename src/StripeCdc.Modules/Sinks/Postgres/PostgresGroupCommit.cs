@@ -1,7 +1,11 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StripeCdc.Configuration;
+using StripeCdc.Events;
+using StripeCdc.Pipeline;
 using StripeCdc.Records;
 using StripeCdc.Telemetry;
 
@@ -29,6 +33,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     private readonly PostgresSinkMetrics _metrics;
     private readonly StripeCdcMetrics _recordMetrics;
     private readonly IObjectRevalidator? _revalidator;
+    private readonly IServiceProvider _services;
     private readonly ILogger<PostgresGroupCommit> _logger;
     private readonly Channel<PendingEvent>[] _queues;
     private readonly CancellationTokenSource _stop = new();
@@ -41,8 +46,10 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         PostgresSinkMetrics metrics,
         StripeCdcMetrics recordMetrics,
         ILogger<PostgresGroupCommit> logger,
+        IServiceProvider services,
         IObjectRevalidator? revalidator = null)
     {
+        _services = services;
         _dataSource = dataSource;
         _schema = schema;
         _options = options.Value;
@@ -55,7 +62,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     }
 
     /// <summary>Queues one event's records; completes once they are committed, or throws <see cref="SinkException"/>.</summary>
-    public Task WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    public Task<EventResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         var pending = new PendingEvent(records, cancellationToken);
         if (!_queues[Partition(records)].Writer.TryWrite(pending))
@@ -320,9 +327,9 @@ internal sealed partial class PostgresGroupCommit : IDisposable
                 case ParentOutcome.Tie when pending.Origin.EventId.StartsWith(RevalidatedPrefix, StringComparison.Ordinal):
                     _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
                     break;
-                case ParentOutcome.Tie when _revalidator is not null && pending.Origin is { IsSnapshot: false } origin:
+                case ParentOutcome.Tie when _revalidator is not null:
                     _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
-                    _ = RevalidateAsync(origin, parent);
+                    _ = RevalidateAsync(pending.Origin, parent);
                     break;
                 case ParentOutcome.Tie:
                     _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
@@ -336,27 +343,39 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     }
 
     /// <summary>
-    /// The later arrival is already stored; the object as Stripe has it now is written over it with the
-    /// same <c>event_created</c>, so the guard still keeps anything newer or deleted.
+    /// The later arrival is already stored; the object as Stripe has it now goes through the pipeline as a
+    /// one-object snapshot read stamped with the tie's second, so its child lists are read and replaced too,
+    /// and the guard still keeps anything newer or deleted.
     /// </summary>
     private async Task RevalidateAsync(RecordOrigin origin, ParentRow parent)
     {
         try
         {
-            var objectType = origin.EventType.Split('.') is { Length: > 2 } parts ? parts[^2] : origin.EventType.Split('.')[0];
+            var typePrefix = origin.EventType[..Math.Max(0, origin.EventType.LastIndexOf('.'))];
+            var objectType = typePrefix.Split('.')[^1];
             var current = await _revalidator!.ReadAsync(origin.Source, objectType, parent.Id, _stop.Token);
-            if (current is not { } json)
+            if (current is not { } json || _services.GetRequiredService<SourceCatalog>().Find(origin.Source) is not { } source)
             {
                 _metrics.Row(parent.Topic, PostgresSinkMetrics.Tie);
                 return;
             }
 
-            var record = new OutgoingRecord(parent.Topic, RecordKeys.ForObject(parent.Id), json)
+            var body = SnapshotEnvelope.Build(
+                RevalidatedPrefix + origin.EventId,
+                typePrefix + ".snapshot",
+                json.Span,
+                origin.Created.ToUnixTimeSeconds(),
+                apiVersion: null,
+                livemode: json.Span.IndexOf("\"livemode\":true"u8) >= 0);
+            var context = new RecordContext(source, body, signatureHeader: null, origin.Created, RecordKind.Snapshot)
             {
-                Origin = origin with { EventId = RevalidatedPrefix + origin.EventId, IsSnapshot = true, IsDelete = false },
+                SkipSignatureCheck = true,
+                CancellationToken = _stop.Token,
             };
-            await WriteAsync([record], _stop.Token);
-            _metrics.Row(parent.Topic, PostgresSinkMetrics.Revalidated);
+
+            // Resolved here, not injected: the pipeline ends in this sink.
+            await _services.GetRequiredService<RecordPipeline>().ProcessAsync(context);
+            _metrics.Row(parent.Topic, context.Outcome == PipelineOutcome.Rejected ? PostgresSinkMetrics.Tie : PostgresSinkMetrics.Revalidated);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -1,16 +1,16 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace StripeCdc.Snapshot.Snapshots;
+namespace StripeCdc.Events;
 
 /// <summary>
-/// Wraps an object read by a snapshot in a synthetic v1 event so the webhook path's modules (routing,
-/// metadata, fan-out) produce its records:
+/// Wraps an object read from the Stripe API (by a snapshot, or a tie's re-read) in a synthetic v1 event
+/// so the webhook path's modules (routing, metadata, fan-out) produce its records:
 /// <c>{"id":"snapshot:&lt;run&gt;:&lt;resource&gt;:&lt;object id&gt;","object":"event","type":"&lt;event type prefix&gt;.snapshot","created":&lt;read time&gt;,"data":{"object":…}}</c>.
 /// The run id makes a later snapshot's ids differ from this one's (a dedupe ledger must not hide them),
 /// while a resumed run re-emits a page under the same ids.
 /// </summary>
-internal static class SnapshotEnvelope
+public static class SnapshotEnvelope
 {
     public static string EventId(string runId, string resource, string? objectId) => $"snapshot:{runId}:{resource}:{objectId}";
 

@@ -1,0 +1,28 @@
+namespace StripeCdc.Correctness.Tests.Account;
+
+/// <summary>
+/// The object types the scenario drives, with where the API lists them and where the connector writes
+/// them under the default <c>Routing=EventType</c> (subscription events are <c>customer.subscription.*</c>).
+/// </summary>
+internal sealed record ObjectKind(string Name, string IdPrefix, string ListPath, string EventPrefix, string Table, string? ChildField = null, string? ChildTable = null)
+{
+    public static readonly ObjectKind Customer = new("customer", "cus", "/v1/customers", "customer", "customer");
+    public static readonly ObjectKind Product = new("product", "prod", "/v1/products", "product", "product");
+    public static readonly ObjectKind Price = new("price", "price", "/v1/prices", "price", "price");
+    public static readonly ObjectKind Subscription = new("subscription", "sub", "/v1/subscriptions", "customer.subscription", "customer", "items", "subscription_items");
+    public static readonly ObjectKind Invoice = new("invoice", "in", "/v1/invoices", "invoice", "invoice", "lines", "invoice_lines");
+    public static readonly ObjectKind Charge = new("charge", "ch", "/v1/charges", "charge", "charge", "refunds", "charge_refunds");
+
+    public static readonly IReadOnlyList<ObjectKind> All = [Customer, Product, Price, Subscription, Invoice, Charge];
+
+    public string IdOf(int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{IdPrefix}_sc{index:D5}");
+
+    /// <summary>The list that holds a parent's children, and the filter attribute that selects them.</summary>
+    public (string Path, string? Filter) ChildListOf(string parentId) => Name switch
+    {
+        "invoice" => ($"/v1/invoices/{parentId}/lines", null),
+        "charge" => ("/v1/refunds", "charge"),
+        "subscription" => ("/v1/subscription_items", "subscription"),
+        _ => throw new InvalidOperationException($"A {Name} has no child list."),
+    };
+}

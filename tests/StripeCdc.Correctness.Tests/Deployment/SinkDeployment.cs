@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using StripeCdc.Correctness.Tests.Delivery;
+using StripeCdc.EmbeddedKafka;
+
+namespace StripeCdc.Correctness.Tests.Deployment;
+
+/// <summary>
+/// One deployment of the connector as production runs it: the webhook ingest and the snapshot /
+/// reconciliation worker, each its own process, writing to one sink, reading the fake Stripe API with
+/// the same source settings (<c>has_more</c> completion and tie revalidation need its key).
+/// </summary>
+internal sealed class SinkDeployment : IDisposable
+{
+    public const string Secret = "whsec_scenario_3kQ8mV2xP7rT";
+    private const string AdminToken = "scenario-admin-token";
+    private const string ApiKey = "scenario-connector-key";
+    private readonly Dictionary<string, string> _settings;
+    private readonly Uri _ingestAddress = new($"http://127.0.0.1:{FreePort()}");
+    private readonly Uri _workerAddress = new($"http://127.0.0.1:{FreePort()}");
+    private readonly HttpClient _worker;
+    private readonly Dictionary<string, string> _ingestOnly = [];
+    private ServiceProcess? _ingestProcess;
+    private ServiceProcess? _workerProcess;
+
+    private SinkDeployment(string name, Dictionary<string, string> settings)
+    {
+        Name = name;
+        _settings = settings;
+        Endpoint = new WebhookEndpoint(name, new Uri(_ingestAddress, $"/webhooks/stripe?api_key={ApiKey}"), Secret);
+        _worker = new HttpClient { BaseAddress = _workerAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _worker.DefaultRequestHeaders.Add("X-StripeCdc-Admin-Token", AdminToken);
+    }
+
+    public string Name { get; }
+
+    public WebhookEndpoint Endpoint { get; }
+
+    /// <summary>Topic names carry this prefix (Kafka); the Postgres deployment has a database of its own instead.</summary>
+    public string TopicPrefix => _settings["StripeCdc:Sources:default:TopicPrefix"];
+
+    public static IReadOnlyList<string> ParentTables { get; } = ["customer", "invoice", "charge", "product", "price"];
+
+    public static IReadOnlyList<string> ChildTables { get; } = ["invoice_lines", "charge_refunds", "subscription_items"];
+
+    public static SinkDeployment ForKafka(EmbeddedKafkaCluster kafka, string stripeApiBase, string runId)
+    {
+        var prefix = $"sc{runId}.";
+        var settings = Common(stripeApiBase, prefix);
+        settings["ConnectionStrings:kafka"] = kafka.BootstrapServers;
+        settings["StripeCdc:Ledger:Topic"] = prefix + "ledger";
+        settings["StripeCdc:ModuleFlags:Topic"] = prefix + "flags";
+        settings["StripeCdc:Kafka:Producer:Config:linger.ms"] = "1";
+        foreach (var topic in ParentTables.Concat(ChildTables).Append("stripe_dlq").Append("unknown").Append("ledger"))
+        {
+            kafka.CreateTopic(prefix + topic, partitions: 6);
+        }
+
+        kafka.CreateTopic(prefix + "flags", partitions: 1);
+        return new SinkDeployment("kafka", settings);
+    }
+
+    public static SinkDeployment ForPostgres(string connectionString, string stripeApiBase, string runId)
+    {
+        var settings = Common(stripeApiBase, string.Empty);
+        settings["StripeCdc:Sink"] = "Postgres";
+        settings["ConnectionStrings:postgres"] = connectionString;
+        _ = runId;
+        return new SinkDeployment("postgres", settings);
+    }
+
+    /// <summary>Sabotage: the ingest cannot call Stripe, so it cannot complete a <c>has_more</c> list (nor revalidate a tie).</summary>
+    public void RemoveStripeApiKeyFromIngest() => _ingestOnly["StripeCdc:Sources:default:StripeApiKey"] = string.Empty;
+
+    public async Task StartAsync()
+    {
+        _ingestProcess = StartIngest();
+        _workerProcess = ServiceProcess.Start("StripeCdc.Snapshot", _workerAddress, _settings);
+        await Task.WhenAll(_ingestProcess.WaitHealthyAsync(TimeSpan.FromSeconds(60)), _workerProcess.WaitHealthyAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    /// <summary>The outage: the ingest dies (SIGKILL), so deliveries fail until it is back.</summary>
+    public void KillIngest() => _ingestProcess?.Kill();
+
+    public async Task RestartIngestAsync()
+    {
+        _ingestProcess?.Dispose();
+        _ingestProcess = StartIngest();
+        await _ingestProcess.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts a snapshot of the scenario's resources and returns its id.</summary>
+    public async Task<string> StartSnapshotAsync()
+    {
+        using var response = await _worker.PostAsJsonAsync("/snapshots", new { resources = new[] { "customer", "subscription", "invoice", "charge", "product", "price" } });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return response.StatusCode == HttpStatusCode.Accepted
+            ? body.GetProperty("id").GetString()!
+            : throw new InvalidOperationException($"{Name}: the snapshot did not start: {body}");
+    }
+
+    public Task<JsonElement> WaitSnapshotAsync(string id) => WaitJobAsync($"/snapshots/{id}");
+
+    /// <summary>Reconciles every event since <paramref name="from"/> and waits for the run to finish.</summary>
+    public async Task<JsonElement> ReconcileAsync(DateTimeOffset from)
+    {
+        using var response = await _worker.PostAsJsonAsync("/reconciliations", new { from });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return response.StatusCode == HttpStatusCode.Accepted
+            ? await WaitJobAsync($"/reconciliations/{body.GetProperty("id").GetString()}")
+            : throw new InvalidOperationException($"{Name}: reconciliation did not start: {body}");
+    }
+
+    /// <summary>Writes both services' output (the last 2,000 lines each) beside the report.</summary>
+    public void SaveLogs(string prefix)
+    {
+        File.WriteAllLines($"{prefix}-{Name}-ingest.log", _ingestProcess?.Output ?? []);
+        File.WriteAllLines($"{prefix}-{Name}-worker.log", _workerProcess?.Output ?? []);
+    }
+
+    public string Logs() =>
+        $"--- {Name} ingest ---{Environment.NewLine}{_ingestProcess?.Tail()}{Environment.NewLine}--- {Name} worker ---{Environment.NewLine}{_workerProcess?.Tail()}";
+
+    public void Dispose()
+    {
+        _worker.Dispose();
+        _ingestProcess?.Dispose();
+        _workerProcess?.Dispose();
+    }
+
+    private ServiceProcess StartIngest() =>
+        ServiceProcess.Start("StripeCdc.Ingest", _ingestAddress, _settings.Concat(_ingestOnly).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+
+    private async Task<JsonElement> WaitJobAsync(string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            var job = await _worker.GetFromJsonAsync<JsonElement>(path);
+            var state = job.GetProperty("state").GetString();
+            if (state is "Completed")
+            {
+                return job;
+            }
+
+            if (state is "Failed" or "Cancelled")
+            {
+                throw new InvalidOperationException($"{Name}: {path} ended {state}: {job}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Name}: {path} did not finish in 2 minutes.");
+    }
+
+    private static Dictionary<string, string> Common(string stripeApiBase, string topicPrefix) => new()
+    {
+        ["StripeCdc:Sources:default:ApiKey"] = ApiKey,
+        ["StripeCdc:Sources:default:SigningSecrets"] = Secret,
+        ["StripeCdc:Sources:default:TopicPrefix"] = topicPrefix,
+        ["StripeCdc:Sources:default:Resources"] = string.Join(",", ParentTables),
+        ["StripeCdc:Sources:default:FanOutFields"] = "invoice.lines,charge.refunds,subscription.items",
+        ["StripeCdc:Sources:default:StripeApiKey"] = "sk_test_scenario51Hn2kLwYp",
+        ["StripeCdc:Sources:default:StripeApiBase"] = stripeApiBase,
+        ["StripeCdc:Admin:Token"] = AdminToken,
+        ["StripeCdc:Snapshot:CheckpointStore"] = "File",
+        ["StripeCdc:Snapshot:CheckpointFolder"] = Path.Combine(Path.GetTempPath(), "stripecdc-scenario", Guid.NewGuid().ToString("N")),
+        ["StripeCdc:Snapshot:ReconciliationLag"] = "00:00:02",
+        ["StripeCdc:Reconciliation:Interval"] = "0",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using StripeCdc.Correctness.Tests.Delivery;
+using StripeCdc.Correctness.Tests.Verification;
+
+namespace StripeCdc.Correctness.Tests;
+
+/// <summary>The figures of one scenario run (SPEC §11) and its mismatches per sink.</summary>
+internal sealed class ScenarioReport(int seed)
+{
+    public int Seed { get; } = seed;
+
+    public int Objects { get; set; }
+
+    public Dictionary<string, int> ObjectsByKind { get; set; } = [];
+
+    public int LongChildLists { get; set; }
+
+    public int Deleted { get; set; }
+
+    public int Cancelled { get; set; }
+
+    public int Events { get; set; }
+
+    /// <summary>Objects whose last two events share a second.</summary>
+    public int Ties { get; set; }
+
+    /// <summary>Objects a Kafka consumer cannot order (their latest second holds two events, snapshot reads included).</summary>
+    public int KafkaUnorderable { get; set; }
+
+    /// <summary>Postgres rows that hold a tie's re-read from the Stripe API.</summary>
+    public int Revalidated { get; set; }
+
+    public DeliveryFigures Delivery { get; set; } = new();
+
+    public int UndeliveredEvents { get; set; }
+
+    public double OutageSeconds { get; set; }
+
+    public Dictionary<string, long> SnapshotObjects { get; } = [];
+
+    public Dictionary<string, (long Delivered, long AlreadyCommitted)> Reconciled { get; } = [];
+
+    public Dictionary<string, List<Mismatch>> Mismatches { get; } = [];
+
+    /// <summary>Dead-lettered events per sink, by reason.</summary>
+    public Dictionary<string, Dictionary<string, int>> DeadLetters { get; } = [];
+
+    public string? Failure { get; set; }
+
+    public TimeSpan Elapsed { get; set; }
+
+    public bool Passed => Failure is null && Mismatches.Count == 2 && Mismatches.Values.All(m => m.Count == 0);
+
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"seed {Seed}: {(Passed ? "PASSED" : "FAILED")} in {Elapsed.TotalSeconds:0} s (replay: STRIPECDC_SCENARIO_SEEDS={Seed})");
+        text.AppendLine(c, $"  objects {Objects} ({string.Join(", ", ObjectsByKind.Select(k => $"{k.Key} {k.Value}"))}); {LongChildLists} with > 10 children; {Deleted} deleted, {Cancelled} cancelled");
+        text.AppendLine(c, $"  events {Events}; duplicates {Delivery.Duplicates}; late {Delivery.Late}; outage {OutageSeconds:0.0} s: {Delivery.FailedAttempts} failed attempts, {Delivery.RetriedAfterOutage} retried after it, {Delivery.Dropped} never retried ({UndeliveredEvents} events)");
+        text.AppendLine(c, $"  ties (last two events in one second) {Ties}; Kafka-unorderable objects {KafkaUnorderable}; Postgres rows re-read on a tie {Revalidated}");
+        foreach (var (sink, objects) in SnapshotObjects)
+        {
+            var reconciled = Reconciled.TryGetValue(sink, out var r) ? $"reconciliation delivered {r.Delivered} ({r.AlreadyCommitted} already committed)" : "no reconciliation";
+            text.AppendLine(c, $"  {sink}: snapshot read {objects} objects; {reconciled}");
+        }
+
+        foreach (var (sink, reasons) in DeadLetters)
+        {
+            text.AppendLine(c, $"  {sink} dead letters: {(reasons.Count == 0 ? "none" : string.Join(", ", reasons.Select(r => $"{r.Key} {r.Value}")))}");
+        }
+
+        foreach (var (sink, mismatches) in Mismatches)
+        {
+            var kinds = Enum.GetValues<MismatchKind>().Select(k => $"{k.ToString().ToLowerInvariant()} {mismatches.Count(m => m.Kind == k)}");
+            text.AppendLine(c, $"  {sink} mismatches: {string.Join(", ", kinds)}");
+            foreach (var mismatch in mismatches.Take(15))
+            {
+                text.AppendLine(c, $"    {mismatch.Kind} {mismatch.Table}/{mismatch.Id}: {mismatch.Detail}");
+            }
+        }
+
+        if (Failure is not null)
+        {
+            text.AppendLine(c, $"  run failed: {Failure}");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+
+namespace StripeCdc.Correctness.Tests.Verification;
+
+/// <summary>Compares a sink's state with Stripe's, field by field, object by object and child by child.</summary>
+internal static class StateComparison
+{
+    /// <param name="skip">Objects the sink cannot be held to (a Kafka consumer cannot order same-second events).</param>
+    public static List<Mismatch> Compare(
+        Dictionary<(string Table, string Id), ObservedObject> expected,
+        Dictionary<(string Table, string Id), ObservedObject> actual,
+        Func<(string Table, string Id), bool>? skip = null)
+    {
+        var mismatches = new List<Mismatch>();
+        foreach (var (key, stripe) in expected)
+        {
+            if (skip?.Invoke(key) == true)
+            {
+                continue;
+            }
+
+            if (!actual.TryGetValue(key, out var sink))
+            {
+                mismatches.Add(new(MismatchKind.Missing, key.Table, key.Id, stripe.Deleted ? "deleted in Stripe, never written" : "no row or record"));
+                continue;
+            }
+
+            if (stripe.Deleted)
+            {
+                if (!sink.Deleted)
+                {
+                    mismatches.Add(new(MismatchKind.Resurrected, key.Table, key.Id, $"deleted in Stripe, alive in the sink (version {Version(sink.Data)})"));
+                }
+
+                continue;
+            }
+
+            if (sink.Deleted)
+            {
+                mismatches.Add(new(MismatchKind.Stale, key.Table, key.Id, "alive in Stripe, deleted in the sink"));
+                continue;
+            }
+
+            if (FirstDifference(stripe.Data!, sink.Data!) is { } field)
+            {
+                mismatches.Add(new(MismatchKind.Stale, key.Table, key.Id, $"'{field}' differs: Stripe version {Version(stripe.Data)}, sink version {Version(sink.Data)}"));
+            }
+
+            if (stripe.Children is { } children)
+            {
+                CompareChildren(key, children, sink, mismatches);
+            }
+        }
+
+        foreach (var key in actual.Keys.Where(k => !expected.ContainsKey(k)))
+        {
+            mismatches.Add(new(MismatchKind.Extra, key.Table, key.Id, "not an object of that table in Stripe"));
+        }
+
+        return mismatches;
+    }
+
+    private static void CompareChildren((string Table, string Id) parent, Dictionary<string, JsonObject> stripe, ObservedObject sink, List<Mismatch> mismatches)
+    {
+        var held = sink.Children ?? [];
+        var missing = stripe.Keys.Count(id => !held.ContainsKey(id));
+        if (sink.Truncated)
+        {
+            mismatches.Add(new(MismatchKind.Truncated, parent.Table, parent.Id, $"children marked _fanout_truncated: {held.Count} of {stripe.Count}"));
+        }
+        else if (missing > 0)
+        {
+            mismatches.Add(new(MismatchKind.Missing, parent.Table, parent.Id, $"{missing} of {stripe.Count} children missing"));
+        }
+
+        foreach (var (id, child) in held)
+        {
+            if (!stripe.TryGetValue(id, out var expected))
+            {
+                mismatches.Add(new(MismatchKind.Extra, parent.Table, parent.Id, $"child {id} is not in Stripe's list"));
+            }
+            else if (FirstDifference(expected, child) is { } field)
+            {
+                mismatches.Add(new(MismatchKind.Stale, parent.Table, parent.Id, $"child {id}: '{field}' differs"));
+            }
+        }
+    }
+
+    /// <summary>The first top-level field whose JSON differs, or null when both are equal.</summary>
+    private static string? FirstDifference(JsonObject expected, JsonObject actual)
+    {
+        foreach (var (name, value) in expected)
+        {
+            if (!actual.TryGetPropertyValue(name, out var other) || !JsonNode.DeepEquals(value, other))
+            {
+                return name;
+            }
+        }
+
+        return actual.Select(p => p.Key).FirstOrDefault(name => !expected.ContainsKey(name));
+    }
+
+    private static string Version(JsonObject? data) => data?["metadata"]?["version"]?.ToString() ?? "?";
+}
