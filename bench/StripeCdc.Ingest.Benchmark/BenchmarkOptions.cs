@@ -3,11 +3,12 @@ using System.Globalization;
 namespace StripeCdc.Ingest.Benchmark;
 
 /// <summary>
-/// Command line: <c>--duration 10 --warmup 10 --concurrency 64 [--only ingest] [--sinks kafka,postgres] [--distinct-objects true]</c>.
+/// Command line: <c>--duration 10 --warmup 10 --concurrency 64 [--only ingest] [--sinks kafka,postgres] [--distinct-objects true] [--postgres-statements true]</c>.
+/// <c>--postgres-statements</c> loads <c>pg_stat_statements</c> into the Postgres server and prints where its time went.
 /// The max rate is the best closed-loop rate over the listed client counts (a server that batches needs
 /// more clients to fill). <c>--sinks</c> measures the ingest once per listed sink instead of against bare Kestrel.
 /// </summary>
-internal sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int[] Concurrency, string? Only, string[]? Sinks = null, bool DistinctObjects = false)
+internal sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int[] Concurrency, string? Only, string[]? Sinks = null, bool DistinctObjects = false, bool PostgresStatements = false)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -22,6 +23,7 @@ internal sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int[
         int Get(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new BenchmarkOptions(TimeSpan.FromSeconds(Get("duration", 10)), TimeSpan.FromSeconds(Get("warmup", 10)), Concurrency(values.GetValueOrDefault("concurrency") ?? "64"), values.GetValueOrDefault("only"),
             values.TryGetValue("sinks", out var sinks) ? sinks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
-            values.TryGetValue("distinct-objects", out var distinct) && bool.Parse(distinct));
+            values.TryGetValue("distinct-objects", out var distinct) && bool.Parse(distinct),
+            values.TryGetValue("postgres-statements", out var statements) && bool.Parse(statements));
     }
 }

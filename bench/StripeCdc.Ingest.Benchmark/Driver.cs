@@ -69,7 +69,7 @@ internal static class Driver
 
     /// <summary>
     /// The ingest with each sink in turn, same load, same run: Kafka (the embedded cluster) and Postgres
-    /// (Debian's server in a temp folder, default settings, fsync on; its own CPU is not in "server").
+    /// (Debian's server in a temp folder, default settings, fsync on; its own CPU is printed apart as "Postgres").
     /// </summary>
     private static async Task<int> CompareSinksAsync(string[] sinks, Dictionary<string, string> kafkaEnvironment, HttpClient client, BenchmarkOptions options)
     {
@@ -78,14 +78,20 @@ internal static class Driver
         {
             if (string.Equals(sink, "postgres", StringComparison.OrdinalIgnoreCase))
             {
-                using var postgres = PostgresServer.Start();
+                using var postgres = PostgresServer.Start(options.PostgresStatements ? new Dictionary<string, string> { ["shared_preload_libraries"] = "pg_stat_statements,auto_explain", ["auto_explain.log_min_duration"] = "20", ["auto_explain.log_analyze"] = "on" } : null);
+                var database = await postgres.CreateDatabaseAsync("bench");
                 var environment = new Dictionary<string, string>(kafkaEnvironment)
                 {
                     ["StripeCdc__Sink"] = "Postgres",
-                    ["ConnectionStrings__postgres"] = await postgres.CreateDatabaseAsync("bench"),
+                    ["ConnectionStrings__postgres"] = database,
                 };
                 environment.Remove("ConnectionStrings__kafka");
-                results.Add((sink, await MeasureAsync("ingest → Postgres (state tables, event_ledger, group commit)", ServerMode.Ingest, environment, $"/webhooks/stripe?api_key={ApiKey}", client, options)));
+                results.Add((sink, await MeasureAsync("ingest → Postgres (state tables, event_ledger, group commit)", ServerMode.Ingest, environment, $"/webhooks/stripe?api_key={ApiKey}", client, options, postgres.ProcessId)));
+                if (options.PostgresStatements)
+                {
+                    await PrintStatementsAsync(database);
+                    File.Copy(postgres.LogPath, Path.Combine(Path.GetTempPath(), "stripecdc-bench-postgres.log"), overwrite: true);
+                }
             }
             else
             {
@@ -104,10 +110,30 @@ internal static class Driver
         return 0;
     }
 
-    private static async Task<Measurement> MeasureAsync(string label, string mode, Dictionary<string, string> environment, string path, HttpClient client, BenchmarkOptions options)
+    /// <summary>Where Postgres's time went over the whole run: the statements with the most execution time.</summary>
+    private static async Task PrintStatementsAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var create = new Npgsql.NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT calls, total_exec_time, max_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Console.WriteLine("  pg_stat_statements (whole run): calls, total ms, max ms, rows, statement");
+        while (await reader.ReadAsync())
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {reader.GetInt64(0),8} {reader.GetDouble(1),9:0} {reader.GetDouble(2),7:0} {reader.GetInt64(3),8}  {reader.GetString(4)}"));
+        }
+    }
+
+    private static async Task<Measurement> MeasureAsync(string label, string mode, Dictionary<string, string> environment, string path, HttpClient client, BenchmarkOptions options, int? databasePid = null)
     {
         await using var server = await ChildServer.StartAsync(mode, environment, client);
-        var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret, options.DistinctObjects), new CpuClock(server.ProcessId));
+        var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret, options.DistinctObjects), new CpuClock(server.ProcessId, databasePid));
         Console.WriteLine();
         Console.WriteLine(label);
         LoadResult? max = null;
@@ -137,7 +163,7 @@ internal static class Driver
 
     private static void Print(string label, LoadResult result) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}  {result.EventsPerSecond,8:0} events/s   p50 {result.P50Ms,6:0.00} ms   p99 {result.P99Ms,6:0.00} ms   2xx {result.Succeeded}   failed {result.Failed}   CPU/event: server {result.ServerCpuMicrosPerEvent,4:0} µs, driver {result.DriverCpuMicrosPerEvent,4:0} µs"));
+            $"{label}  {result.EventsPerSecond,8:0} events/s   p50 {result.P50Ms,6:0.00} ms   p99 {result.P99Ms,6:0.00} ms   2xx {result.Succeeded}   failed {result.Failed}   CPU/event: server {result.ServerCpuMicrosPerEvent,4:0} µs, driver {result.DriverCpuMicrosPerEvent,4:0} µs{(result.Cpu.Database > TimeSpan.Zero ? $", Postgres {result.DatabaseCpuMicrosPerEvent,4:0} µs" : string.Empty)}"));
 
     private sealed record Measurement(LoadResult Max, LoadResult Half, long PeakRssBytes);
 }

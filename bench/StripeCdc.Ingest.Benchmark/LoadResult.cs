@@ -10,6 +10,8 @@ internal sealed record LoadResult(double EventsPerSecond, double P50Ms, double P
 {
     public double ServerCpuMicrosPerEvent => Succeeded == 0 ? double.NaN : Cpu.Server.TotalMicroseconds / Succeeded;
 
+    public double DatabaseCpuMicrosPerEvent => Succeeded == 0 ? double.NaN : Cpu.Database.TotalMicroseconds / Succeeded;
+
     public double DriverCpuMicrosPerEvent => Succeeded == 0 ? double.NaN : Cpu.Driver.TotalMicroseconds / Succeeded;
 
     public static LoadResult From(List<double> latenciesMs, long failed, TimeSpan elapsed, CpuUse cpu)

@@ -32,6 +32,13 @@ public sealed class PostgresServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The postmaster's process id while the server runs (its backends are its children).</summary>
+    public int? ProcessId =>
+        File.Exists(Path.Combine(_data, "postmaster.pid")) && int.TryParse(File.ReadLines(Path.Combine(_data, "postmaster.pid")).FirstOrDefault(), out var pid) ? pid : null;
+
+    /// <summary>The server's log file.</summary>
+    public string LogPath => Path.Combine(_folder, "server.log");
+
     /// <summary>The connection string of the <c>postgres</c> database.</summary>
     public string ConnectionString => ConnectionStringFor("postgres");
 

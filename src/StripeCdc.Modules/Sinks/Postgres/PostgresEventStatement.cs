@@ -12,6 +12,8 @@ namespace StripeCdc.Sinks.Postgres;
 /// upsert behind the ordering guard, and its children, which replace the stored child set only when
 /// the parent was applied. The statement returns one row: whether the ledger row was new, and per
 /// parent whether it was applied and what the stored row held before (for the stale/tie counters).
+/// The sink's fallback path: a group is written set-based (<see cref="PostgresGroupWrite"/>) unless
+/// Postgres refuses one of its values, and then event by event so that only that event fails.
 /// </summary>
 internal static class PostgresEventStatement
 {
@@ -19,7 +21,7 @@ internal static class PostgresEventStatement
     /// SPEC §10's ordering guard: newer wins; on a tie (same second) the later arrival wins, unless the
     /// stored row is final: deleted, or cancelled by <c>customer.subscription.deleted</c>.
     /// </summary>
-    private const string Guard =
+    internal const string Guard =
         "excluded.event_created > t.event_created OR (excluded.event_created = t.event_created AND NOT t.deleted AND t.event_type NOT LIKE '%.deleted')";
 
     public static PostgresTableKind KindOf(OutgoingRecord record) => record.Role switch
@@ -185,7 +187,7 @@ internal static class PostgresEventStatement
     private static string ParentTopicOf(IReadOnlyList<OutgoingRecord> records, string parentId) =>
         records.FirstOrDefault(r => r.Role == RecordRole.Parent && ReadKey(r.Key).Id == parentId)?.Topic ?? string.Empty;
 
-    private static NpgsqlBatchCommand DeadLetters(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records)
+    internal static NpgsqlBatchCommand DeadLetters(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records)
     {
         var command = new NpgsqlBatchCommand();
         var sql = new StringBuilder("WITH i AS (");

@@ -13,11 +13,13 @@ namespace StripeCdc.Sinks.Postgres;
 
 /// <summary>
 /// Group commit: writers take every event queued (up to <see cref="PostgresSinkOptions.MaxEventsPerCommit"/>),
-/// send one statement per event in one batch inside one transaction, commit, and only then complete each
-/// event's write. When Postgres refuses one event's data, the transaction is rolled back, that event
-/// fails alone (→ DLQ) and the rest is run again; any other failure fails the group (→ 503, Stripe retries).
-/// Each writer owns the objects whose id hashes to it, like a Kafka partition: two transactions in flight
-/// never wait for each other's row locks (nor deadlock), and one object's events are applied in arrival order.
+/// write them in one transaction as a few set-based statements (<see cref="PostgresGroupWrite"/>), commit,
+/// and only then complete each event's write. When Postgres refuses a value (or the transaction meets a
+/// conflict), the group is run again one statement per event (<see cref="PostgresEventStatement"/>): there
+/// the refused event fails alone (→ DLQ) and the rest is run again; any other failure fails the group
+/// (→ 503, Stripe retries). Each writer owns the objects whose id hashes to it, like a Kafka partition: two
+/// transactions in flight never wait for each other's row locks (nor deadlock), and one object's events are
+/// applied in arrival order.
 /// </summary>
 internal sealed partial class PostgresGroupCommit : IDisposable
 {
@@ -146,6 +148,56 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         var remaining = new List<PendingEvent>(group.Count);
         foreach (var pending in group)
         {
+            if (pending.Parse())
+            {
+                remaining.Add(pending);
+            }
+        }
+
+        if (remaining.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await CommitGroupAsync(remaining);
+            return;
+        }
+        catch (PostgresException ex) when (PostgresErrors.IsPermanent(ex) || PostgresErrors.IsRetryable(ex))
+        {
+            // Which event Postgres refused (or whether a conflict passes) is for the per-event path to find out.
+            LogFallback(remaining.Count, ex.SqlState);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            FailAll(remaining, ex);
+            return;
+        }
+
+        await CommitPerEventAsync(remaining);
+    }
+
+    /// <summary>The group as set-based statements (<see cref="PostgresGroupWrite"/>) in one transaction.</summary>
+    private async Task CommitGroupAsync(List<PendingEvent> events)
+    {
+        await _schema.EnsureAsync(TablesOf(events), _stop.Token);
+        await using var connection = await _dataSource.OpenConnectionAsync(_stop.Token);
+        await using var transaction = await connection.BeginTransactionAsync(_stop.Token);
+        var results = await PostgresGroupWrite.RunAsync(connection, transaction, _schema, [.. events.Select(e => e.Rows!)], _stop.Token);
+        await transaction.CommitAsync(_stop.Token);
+        Completed(events, results);
+    }
+
+    /// <summary>
+    /// One statement per event in one batch: slower, but when Postgres refuses one event's data, the
+    /// transaction is rolled back, that event fails alone (→ DLQ) and the rest is run again.
+    /// </summary>
+    private async Task CommitPerEventAsync(List<PendingEvent> group)
+    {
+        var remaining = new List<PendingEvent>(group.Count);
+        foreach (var pending in group)
+        {
             if (pending.Prepare(_schema))
             {
                 remaining.Add(pending);
@@ -189,7 +241,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         }
     }
 
-    private async Task CommitOnceAsync(List<PendingEvent> events)
+    private static Dictionary<string, PostgresTableKind> TablesOf(List<PendingEvent> events)
     {
         var tables = new Dictionary<string, PostgresTableKind>(StringComparer.Ordinal);
         foreach (var pending in events)
@@ -200,7 +252,22 @@ internal sealed partial class PostgresGroupCommit : IDisposable
             }
         }
 
-        await _schema.EnsureAsync(tables, _stop.Token);
+        return tables;
+    }
+
+    private void Completed(List<PendingEvent> events, EventResult[] results)
+    {
+        _metrics.Committed(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            Report(events[i], results[i]);
+            events[i].Completion.TrySetResult(results[i]);
+        }
+    }
+
+    private async Task CommitOnceAsync(List<PendingEvent> events)
+    {
+        await _schema.EnsureAsync(TablesOf(events), _stop.Token);
         await using var connection = await _dataSource.OpenConnectionAsync(_stop.Token);
         await using var transaction = await connection.BeginTransactionAsync(_stop.Token);
         var results = new EventResult[events.Count];
@@ -234,12 +301,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         }
 
         await transaction.CommitAsync(_stop.Token);
-        _metrics.Committed(events.Count);
-        for (var i = 0; i < events.Count; i++)
-        {
-            Report(events[i], results[i]);
-            events[i].Completion.TrySetResult(results[i]);
-        }
+        Completed(events, results);
     }
 
     private void Report(PendingEvent pending, EventResult result)
@@ -335,6 +397,9 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Postgres sink: a commit of {Count} events failed: {Reason}")]
     private partial void LogCommitFailed(int count, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Postgres sink: the set-based write of {Count} events failed ({SqlState}); writing them one statement per event.")]
+    private partial void LogFallback(int count, string sqlState);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Postgres sink: transaction conflict {SqlState}, attempt {Attempt}; running it again.")]
     private partial void LogRetry(string sqlState, int attempt);
 
@@ -362,6 +427,9 @@ internal sealed partial class PostgresGroupCommit : IDisposable
 
         public List<ParentRow>? Parents { get; private set; }
 
+        /// <summary>The event as rows, for the set-based write.</summary>
+        public PostgresEventRows? Rows { get; private set; }
+
         public bool Cancelled()
         {
             if (!cancellationToken.IsCancellationRequested)
@@ -371,6 +439,23 @@ internal sealed partial class PostgresGroupCommit : IDisposable
 
             Completion.TrySetCanceled(cancellationToken);
             return true;
+        }
+
+        /// <summary>Reads the event as rows; an event that cannot become rows fails alone.</summary>
+        public bool Parse()
+        {
+            try
+            {
+                Rows = PostgresEventRows.From(Records);
+                Parents = Rows.Parents;
+                Origin = Rows.Origin;
+                return true;
+            }
+            catch (ArgumentException ex)
+            {
+                Fail(new SinkException($"The event cannot be written to Postgres: {ex.Message}", isPermanent: true, ex));
+                return false;
+            }
         }
 
         /// <summary>Builds the event's statement; an event that cannot become one fails alone.</summary>

@@ -170,5 +170,15 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         {
             yield return $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {type}";
         }
+
+        if (kind != PostgresTableKind.DeadLetter)
+        {
+            // Values over 2 KB are compressed; pglz (the default) took an eighth of Postgres's CPU per event in
+            // the benchmark, lz4 a fraction of that. Servers before 14 or built without lz4 keep pglz.
+            yield return $"""
+                DO $$ BEGIN EXECUTE 'ALTER TABLE {table.Replace("'", "''", StringComparison.Ordinal)} ALTER COLUMN data SET COMPRESSION lz4';
+                EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL; END $$
+                """;
+        }
     }
 }
