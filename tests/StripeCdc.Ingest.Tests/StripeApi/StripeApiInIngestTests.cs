@@ -41,8 +41,8 @@ public sealed class StripeApiInIngestTests(KafkaFixture kafka)
             Assert.False(value.TryGetProperty("_fanout_truncated", out _));
             Assert.Equal(eventId, value.GetProperty("_ctx_event_id").GetString());
         });
-        Assert.Contains(stripe.Log.Requests, r => r.Path == $"/v1/invoices/{invoiceId}/lines"
-            && r.Query.Contains("starting_after=" + StripeObjects.LineId(invoiceId, 9), StringComparison.Ordinal));
+        // Read whole: the list may have changed since the event.
+        Assert.Single(stripe.Log.Requests, r => r.Path == $"/v1/invoices/{invoiceId}/lines" && !r.Query.Contains("starting_after", StringComparison.Ordinal));
         Assert.Equal(1, kafka.Count(source.Topic("invoice")));
     }
 
