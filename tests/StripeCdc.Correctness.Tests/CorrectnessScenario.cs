@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using StripeCdc.Correctness.Tests.Account;
 using StripeCdc.Correctness.Tests.Delivery;
 using StripeCdc.Correctness.Tests.Deployment;
@@ -28,7 +27,7 @@ internal static class CorrectnessScenario
         var runId = $"{seed}x{Guid.NewGuid():N}"[..12];
         using var kafkaSink = SinkDeployment.ForKafka(kafka, stripe.ApiBase, runId);
         var database = await postgres.CreateDatabaseAsync("scenario");
-        using var postgresSink = SinkDeployment.ForPostgres(database, stripe.ApiBase, runId);
+        using var postgresSink = SinkDeployment.ForPostgres(database, stripe.ApiBase);
         SinkDeployment[] deployments = [kafkaSink, postgresSink];
         if (options.IngestWithoutStripeApiKey)
         {

@@ -62,12 +62,12 @@ internal sealed class SinkDeployment : IDisposable
         return new SinkDeployment("kafka", settings);
     }
 
-    public static SinkDeployment ForPostgres(string connectionString, string stripeApiBase, string runId)
+    /// <summary>No topic prefix: the database is the run's own, and the tables keep their plain names.</summary>
+    public static SinkDeployment ForPostgres(string connectionString, string stripeApiBase)
     {
         var settings = Common(stripeApiBase, string.Empty);
         settings["StripeCdc:Sink"] = "Postgres";
         settings["ConnectionStrings:postgres"] = connectionString;
-        _ = runId;
         return new SinkDeployment("postgres", settings);
     }
 
