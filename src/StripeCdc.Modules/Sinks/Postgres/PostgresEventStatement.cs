@@ -31,17 +31,15 @@ internal static class PostgresEventStatement
         _ => PostgresTableKind.State,
     };
 
-    /// <summary>The statement of one event, and the parents it reports on (in the order of its result columns).</summary>
-    public static NpgsqlBatchCommand Build(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records, out List<ParentRow> parents)
+    /// <summary>The statement of one event; its result columns report on <see cref="PostgresEventRows.Parents"/>, in order.</summary>
+    public static NpgsqlBatchCommand Build(PostgresSchema schema, PostgresEventRows rows)
     {
-        parents = [];
-        if (records.All(r => r.Role == RecordRole.DeadLetter))
+        if (rows.IsDeadLetter)
         {
-            return DeadLetters(schema, records);
+            return DeadLetters(schema, rows.Records);
         }
 
-        var origin = records.Select(r => r.Origin).FirstOrDefault(o => o is not null)
-            ?? throw new ArgumentException("A record for the Postgres sink needs its origin (the pipeline sets it).", nameof(records));
+        var origin = rows.Origin;
         var command = new NpgsqlBatchCommand();
         var p = command.Parameters;
         var sql = new StringBuilder(1024);
@@ -50,8 +48,7 @@ internal static class PostgresEventStatement
         p.Add(new NpgsqlParameter { Value = origin.EventId });
         p.Add(new NpgsqlParameter { Value = origin.EventType });
         p.Add(new NpgsqlParameter { Value = origin.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        var deleted = origin.RemovesObject;
-        p.Add(new NpgsqlParameter { Value = deleted });
+        p.Add(new NpgsqlParameter { Value = rows.Deleted });
         sql.Append("WITH l AS (");
         sql.Append(origin.IsSnapshot
             ? "SELECT 1"
@@ -59,20 +56,13 @@ internal static class PostgresEventStatement
         sql.Append(')');
 
         var parentIndex = new Dictionary<(string Table, string Id), int>();
-        foreach (var record in records)
+        for (var i = 0; i < rows.Parents.Count; i++)
         {
-            if (record.Role != RecordRole.Parent)
-            {
-                continue;
-            }
-
-            var (id, _) = ReadKey(record.Key);
-            var table = schema.Table(record.Topic);
-            var i = parents.Count;
-            parents.Add(new ParentRow(record.Topic, id));
-            parentIndex.TryAdd((record.Topic, id), i);
+            var (topic, id) = rows.Parents[i];
+            var table = schema.Table(topic);
+            parentIndex.TryAdd((topic, id), i);
             var idParam = Add(p, id);
-            var dataParam = Add(p, Encoding.UTF8.GetString(record.BuildValue()));
+            var dataParam = Add(p, Encoding.UTF8.GetString(rows.ParentRecords[i].BuildValue()));
             sql.Append($", o{i} AS (SELECT event_created, event_id FROM {table} WHERE id = ${idParam})");
             sql.Append($", p{i} AS (INSERT INTO {table} AS t (id, data, event_id, event_type, event_created, deleted, synced_at) ");
             sql.Append($"SELECT ${idParam}, ${dataParam}::jsonb, $2, $3, $4, $5, now() WHERE EXISTS (SELECT FROM l) ");
@@ -81,29 +71,22 @@ internal static class PostgresEventStatement
             sql.Append($"WHERE {Guard} RETURNING 1)");
         }
 
-        var childSets = records
-            .Where(r => r.Role == RecordRole.Child)
-            .Select(r => (Record: r, Key: ReadKey(r.Key)))
-            .GroupBy(c => (c.Record.Topic, ParentId: c.Key.Id));
-        var complete = records
-            .Where(r => r.Role == RecordRole.Parent && r.CompleteChildTopics is not null)
-            .SelectMany(r => r.CompleteChildTopics!.Select(topic => (Topic: topic, ParentId: ReadKey(r.Key).Id)))
-            .ToHashSet();
+        var complete = new HashSet<(string Topic, string ParentId)>(rows.CompleteChildSets);
         var c = 0;
-        foreach (var set in childSets)
+        foreach (var set in rows.Children.GroupBy(child => (child.Topic, child.ParentTopic, child.ParentId)))
         {
-            AppendChildren(set.Key.Topic, set.Key.ParentId, [.. set.Select(x => (x.Key.ItemId ?? string.Empty, Encoding.UTF8.GetString(x.Record.BuildValue())))]);
+            AppendChildren(set.Key.Topic, set.Key.ParentTopic, set.Key.ParentId, [.. set.Select(x => (x.Id, Encoding.UTF8.GetString(x.Record.BuildValue())))]);
             complete.Remove((set.Key.Topic, set.Key.ParentId));
         }
 
         // A complete list that is empty has no records: its stored children all go.
         foreach (var (topic, parentId) in complete)
         {
-            AppendChildren(topic, parentId, []);
+            AppendChildren(topic, rows.ParentTopicOf(parentId), parentId, []);
         }
 
         sql.Append(" SELECT EXISTS (SELECT FROM l)");
-        for (var i = 0; i < parents.Count; i++)
+        for (var i = 0; i < rows.Parents.Count; i++)
         {
             sql.Append($", EXISTS (SELECT FROM p{i}), (SELECT event_created FROM o{i}), (SELECT event_id FROM o{i})");
         }
@@ -111,14 +94,14 @@ internal static class PostgresEventStatement
         command.CommandText = sql.ToString();
         return command;
 
-        void AppendChildren(string topic, string parentId, (string Id, string Data)[] children)
+        void AppendChildren(string topic, string? parentTopic, string parentId, (string Id, string Data)[] children)
         {
             var table = schema.Table(topic);
-            var gate = parentIndex.TryGetValue((ParentTopicOf(records, parentId), parentId), out var parent) ? $"p{parent}" : "l";
+            var gate = parentTopic is not null && parentIndex.TryGetValue((parentTopic, parentId), out var parent) ? $"p{parent}" : "l";
             var parentParam = Add(p, parentId);
             var idsParam = Add(p, children.Select(x => x.Id).ToArray());
             var dataParam = Add(p, children.Select(x => x.Data).ToArray());
-            if (gate != "l" && complete.Contains((topic, parentId)))
+            if (gate != "l" && rows.CompleteChildSets.Contains((topic, parentId)))
             {
                 sql.Append($", d{c} AS (DELETE FROM {table} WHERE parent_id = ${parentParam} AND NOT (id = ANY(${idsParam}::text[])) AND EXISTS (SELECT FROM {gate}))");
             }
@@ -183,9 +166,6 @@ internal static class PostgresEventStatement
 
         return (id ?? throw new ArgumentException("The record key has no \"id\"; a state-table row needs one."), itemId);
     }
-
-    private static string ParentTopicOf(IReadOnlyList<OutgoingRecord> records, string parentId) =>
-        records.FirstOrDefault(r => r.Role == RecordRole.Parent && ReadKey(r.Key).Id == parentId)?.Topic ?? string.Empty;
 
     internal static NpgsqlBatchCommand DeadLetters(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records)
     {

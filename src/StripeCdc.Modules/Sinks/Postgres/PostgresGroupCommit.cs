@@ -195,15 +195,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     /// </summary>
     private async Task CommitPerEventAsync(List<PendingEvent> group)
     {
-        var remaining = new List<PendingEvent>(group.Count);
-        foreach (var pending in group)
-        {
-            if (pending.Prepare(_schema))
-            {
-                remaining.Add(pending);
-            }
-        }
-
+        var remaining = new List<PendingEvent>(group);
         for (var attempt = 1; remaining.Count > 0; attempt++)
         {
             try
@@ -214,24 +206,12 @@ internal sealed partial class PostgresGroupCommit : IDisposable
             catch (EventRefusedException refused) when (PostgresErrors.IsPermanent(refused.Error))
             {
                 var ex = refused.Error;
-                var index = refused.Index;
-
-                remaining[index].Fail(new SinkException(PostgresErrors.Describe(ex), isPermanent: true, ex));
-                remaining.RemoveAt(index);
-                foreach (var pending in remaining)
-                {
-                    // A command belongs to one batch; the retry builds them again.
-                    pending.Prepare(_schema);
-                }
+                remaining[refused.Index].Fail(new SinkException(PostgresErrors.Describe(ex), isPermanent: true, ex));
+                remaining.RemoveAt(refused.Index);
             }
             catch (EventRefusedException refused) when (PostgresErrors.IsRetryable(refused.Error) && attempt < MaxAttempts)
             {
-                var ex = refused.Error;
-                LogRetry(ex.SqlState, attempt);
-                foreach (var pending in remaining)
-                {
-                    pending.Prepare(_schema);
-                }
+                LogRetry(refused.Error.SqlState, attempt);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -273,9 +253,10 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         var results = new EventResult[events.Count];
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
+            // A command belongs to one batch, so each attempt builds them anew.
             foreach (var pending in events)
             {
-                batch.BatchCommands.Add(pending.Command!);
+                batch.BatchCommands.Add(PostgresEventStatement.Build(_schema, pending.Rows!));
             }
 
             // Results come back in order, so the statement being read when an error surfaces is the one that failed.
@@ -291,7 +272,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
                     }
 
                     await reader.ReadAsync(_stop.Token);
-                    results[i] = PostgresEventStatement.Read(reader, events[i].Origin, events[i].Parents!);
+                    results[i] = PostgresEventStatement.Read(reader, events[i].Origin, events[i].Parents);
                 }
             }
             catch (PostgresException ex)
@@ -419,16 +400,14 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     {
         public IReadOnlyList<OutgoingRecord> Records { get; } = records;
 
-        public RecordOrigin Origin { get; private set; } = null!;
-
         public TaskCompletionSource<EventResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public NpgsqlBatchCommand? Command { get; private set; }
-
-        public List<ParentRow>? Parents { get; private set; }
-
-        /// <summary>The event as rows, for the set-based write.</summary>
+        /// <summary>The event as rows, read once by <see cref="Parse"/>; both write paths use them.</summary>
         public PostgresEventRows? Rows { get; private set; }
+
+        public RecordOrigin Origin => Rows!.Origin;
+
+        public List<ParentRow> Parents => Rows!.Parents;
 
         public bool Cancelled()
         {
@@ -447,26 +426,6 @@ internal sealed partial class PostgresGroupCommit : IDisposable
             try
             {
                 Rows = PostgresEventRows.From(Records);
-                Parents = Rows.Parents;
-                Origin = Rows.Origin;
-                return true;
-            }
-            catch (ArgumentException ex)
-            {
-                Fail(new SinkException($"The event cannot be written to Postgres: {ex.Message}", isPermanent: true, ex));
-                return false;
-            }
-        }
-
-        /// <summary>Builds the event's statement; an event that cannot become one fails alone.</summary>
-        public bool Prepare(PostgresSchema schema)
-        {
-            try
-            {
-                Command = PostgresEventStatement.Build(schema, Records, out var parents);
-                Parents = parents;
-                Origin = Records.Select(r => r.Origin).FirstOrDefault(o => o is not null)
-                    ?? new RecordOrigin(string.Empty, string.Empty, string.Empty, DateTimeOffset.UnixEpoch, IsDelete: false, IsSnapshot: true);
                 return true;
             }
             catch (ArgumentException ex)
