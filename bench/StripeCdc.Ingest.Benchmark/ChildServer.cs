@@ -6,7 +6,10 @@ using System.Reflection;
 
 namespace StripeCdc.Ingest.Benchmark;
 
-/// <summary>A server under test in its own process (this program in a server mode), with its resident memory sampled.</summary>
+/// <summary>
+/// A server under test in its own process (this program in a server mode, or another build of it), with
+/// its resident memory sampled.
+/// </summary>
 internal sealed class ChildServer : IAsyncDisposable
 {
     private readonly Process _process;
@@ -27,14 +30,19 @@ internal sealed class ChildServer : IAsyncDisposable
     /// <summary>The highest resident set size seen while the server ran, in bytes.</summary>
     public long PeakRssBytes { get; private set; }
 
-    public static async Task<ChildServer> StartAsync(string mode, IDictionary<string, string> environment, HttpClient probe)
+    /// <param name="build">Another build of this benchmark's dll to run the server from (a baseline); null = this one.</param>
+    public static async Task<ChildServer> StartAsync(string mode, IDictionary<string, string> environment, HttpClient probe, string? build = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var self = Assembly.GetEntryAssembly()!.Location;
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        if (build is not null)
         {
-            start.ArgumentList.Add(self);
+            start.FileName = "dotnet";
+            start.ArgumentList.Add(Path.GetFullPath(build));
+        }
+        else if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         }
 
         start.ArgumentList.Add(mode);

@@ -7,15 +7,17 @@ using StripeCdc.Testing;
 namespace StripeCdc.Ingest.Benchmark;
 
 /// <summary>
-/// Runs both servers against the same load in one run: (a) bare Kestrel reading the body, (b) the
-/// ingest (signature, routing, metadata, fan-out, dedupe ledger, acks=all to an embedded 3-broker
-/// cluster living in this process). For each: max rate with N closed-loop clients, then latency at
-/// half that rate, and the server process's peak RSS.
+/// Runs the servers against the same load in one run: (a) a minimal durable relay (one acks=all produce
+/// per event) and (b) the ingest (signature, routing, metadata, fan-out, dedupe ledger, acks=all), both on
+/// an embedded 3-broker cluster living in this process, and optionally (b0) a baseline build's ingest.
+/// For each: max rate with N closed-loop clients, then latency at half that rate, and the server
+/// process's peak RSS.
 /// </summary>
 internal static class Driver
 {
     private const string Secret = "whsec_benchmark_5fX2kP9qL3mN7rT1";
     private const string ApiKey = "benchmark-api-key-0123456789";
+    private const string RelayLabel = "(a) durable relay (read the body, one acks=all produce, await, 200)";
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
@@ -51,19 +53,52 @@ internal static class Driver
             return await CompareSinksAsync(sinks, ingestEnvironment, client, options);
         }
 
-        if (options.Only == "ingest")
+        cluster.CreateTopic(RelayServer.Topic);
+        var relayEnvironment = new Dictionary<string, string>
         {
-            await MeasureAsync("(b) ingest", ServerMode.Ingest, ingestEnvironment, $"/webhooks/stripe?api_key={ApiKey}", client, options);
-            return 0;
+            ["ConnectionStrings__kafka"] = cluster.BootstrapServers,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        var ingestPath = $"/webhooks/stripe?api_key={ApiKey}";
+        switch (options.Only)
+        {
+            case "ingest":
+                await MeasureAsync("(b) ingest", ServerMode.Ingest, ingestEnvironment, ingestPath, client, options);
+                return 0;
+            case "relay":
+                await MeasureAsync(RelayLabel, RelayServer.Mode, relayEnvironment, "/webhooks/stripe", client, options);
+                return 0;
+            case "bare":
+                await MeasureAsync("bare Kestrel (reads the body, answers 200; nothing durable)", ServerMode.Bare, relayEnvironment, "/webhooks/stripe", client, options);
+                return 0;
         }
 
-        var bare = await MeasureAsync("(a) bare Kestrel", ServerMode.Bare, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, "/webhooks/stripe", client, options);
-        var ingest = await MeasureAsync("(b) ingest", ServerMode.Ingest, ingestEnvironment, $"/webhooks/stripe?api_key={ApiKey}", client, options);
+        var relay = await MeasureAsync(RelayLabel, RelayServer.Mode, relayEnvironment, "/webhooks/stripe", client, options);
+        var before = new List<Measurement>();
+        var after = new List<Measurement>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var ofRounds = options.Rounds > 1 ? $", round {round}/{options.Rounds}" : string.Empty;
+            if (options.BaselineBuild is { } baseline)
+            {
+                before.Add(await MeasureAsync($"(b0) ingest, baseline build {baseline}{ofRounds}", ServerMode.Ingest, ingestEnvironment, ingestPath, client, options, build: baseline));
+            }
 
+            after.Add(await MeasureAsync($"(b) ingest{ofRounds}", ServerMode.Ingest, ingestEnvironment, ingestPath, client, options));
+        }
+
+        var ingest = Mean(after);
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio b/a (max events/s): {ingest.Max.EventsPerSecond / bare.Max.EventsPerSecond:0.00}   (target ≥ 0.5)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest p99 at half max rate: {ingest.Half.P99Ms:0.0} ms   (target ≤ 25 ms)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest peak RSS: {ingest.PeakRssBytes / 1048576.0:0} MB   (target ≤ 300 MB)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio b/a (max events/s, ingest / durable relay): {ingest.EventsPerSecond / relay.Max.EventsPerSecond:0.00}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest p99 at half max rate: {ingest.HalfP99Ms:0.0} ms   (target ≤ 25 ms; relay {relay.Half.P99Ms:0.0} ms)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest peak RSS: {ingest.PeakRssMb:0} MB   (target ≤ 300 MB)"));
+        if (before.Count > 0)
+        {
+            var baselineIngest = Mean(before);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"this build vs baseline build (mean of {before.Count} round(s)): max {ingest.EventsPerSecond:0} vs {baselineIngest.EventsPerSecond:0} events/s ({ingest.EventsPerSecond / baselineIngest.EventsPerSecond - 1:+0.0%;-0.0%}), p99 at half {ingest.HalfP99Ms:0.0} vs {baselineIngest.HalfP99Ms:0.0} ms, server CPU/event {ingest.ServerCpuMicros:0} vs {baselineIngest.ServerCpuMicros:0} µs, peak RSS {ingest.PeakRssMb:0} vs {baselineIngest.PeakRssMb:0} MB"));
+        }
+
         return 0;
     }
 
@@ -130,9 +165,9 @@ internal static class Driver
         }
     }
 
-    private static async Task<Measurement> MeasureAsync(string label, string mode, Dictionary<string, string> environment, string path, HttpClient client, BenchmarkOptions options, int? databasePid = null)
+    private static async Task<Measurement> MeasureAsync(string label, string mode, Dictionary<string, string> environment, string path, HttpClient client, BenchmarkOptions options, int? databasePid = null, string? build = null)
     {
-        await using var server = await ChildServer.StartAsync(mode, environment, client);
+        await using var server = await ChildServer.StartAsync(mode, environment, client, build);
         var load = new LoadGenerator(client, new Uri(server.Address, path).ToString(), new EventSource(Secret, options.DistinctObjects), new CpuClock(server.ProcessId, databasePid));
         Console.WriteLine();
         Console.WriteLine(label);
@@ -165,5 +200,13 @@ internal static class Driver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label}  {result.EventsPerSecond,8:0} events/s   p50 {result.P50Ms,6:0.00} ms   p99 {result.P99Ms,6:0.00} ms   2xx {result.Succeeded}   failed {result.Failed}   CPU/event: server {result.ServerCpuMicrosPerEvent,4:0} µs, driver {result.DriverCpuMicrosPerEvent,4:0} µs{(result.Cpu.Database > TimeSpan.Zero ? $", Postgres {result.DatabaseCpuMicrosPerEvent,4:0} µs" : string.Empty)}"));
 
+    private static MeanMeasurement Mean(List<Measurement> rounds) => new(
+        rounds.Average(m => m.Max.EventsPerSecond),
+        rounds.Average(m => m.Half.P99Ms),
+        rounds.Average(m => m.Max.ServerCpuMicrosPerEvent),
+        rounds.Average(m => m.PeakRssBytes) / 1048576.0);
+
     private sealed record Measurement(LoadResult Max, LoadResult Half, long PeakRssBytes);
+
+    private sealed record MeanMeasurement(double EventsPerSecond, double HalfP99Ms, double ServerCpuMicros, double PeakRssMb);
 }
