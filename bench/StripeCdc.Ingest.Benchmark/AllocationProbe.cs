@@ -129,7 +129,9 @@ internal static class AllocationProbe
 
     private sealed class ValueBuildingSink(bool buildValues) : IRecordSink
     {
-        public ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+        public bool WritesLedger => false;
+
+        public ValueTask<SinkWriteResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
         {
             if (buildValues)
             {
@@ -139,7 +141,7 @@ internal static class AllocationProbe
                 }
             }
 
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(SinkWriteResult.Written);
         }
     }
 }

@@ -5,6 +5,7 @@ using StripeCdc.FakeStripe;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks.Postgres;
 using StripeCdc.Snapshot.Tests.Support;
+using StripeCdc.Telemetry;
 using StripeCdc.Testing;
 
 namespace StripeCdc.Snapshot.Tests;
@@ -22,14 +23,15 @@ public sealed class TieRevalidationTests(PostgresFixture postgres)
         stripe.Data.AddRetrievable(new FakeObject("cus_rv", Created - 100, StripeObjects.Customer("cus_rv", "truth@example.com")));
         var database = await postgres.Server.CreateDatabaseAsync();
         using var harness = new SnapshotHarness(stripe, kafka: null, settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", "")]);
+        await harness.StartHostedServiceAsync<TieRevalidationService>();
 
         await ProcessAsync(harness, StripeObjects.Event("customer.updated", StripeObjects.Customer("cus_rv", "first@example.com"), "evt_rv1", Created));
         await ProcessAsync(harness, StripeObjects.Event("customer.updated", StripeObjects.Customer("cus_rv", "second@example.com"), "evt_rv2", Created));
 
         var metrics = harness.Services.GetRequiredService<PostgresSinkMetrics>();
-        Assert.True(await Eventually(() => metrics.Total(PostgresSinkMetrics.Revalidated) == 1), "the tie was not revalidated");
+        Assert.True(await Eventually(() => metrics.Total(OutcomeNames.Revalidated) == 1), "the tie was not revalidated");
         Assert.Equal("truth@example.com", await EmailAsync(database, "cus_rv"));
-        Assert.Equal(0, metrics.Total(PostgresSinkMetrics.Tie));
+        Assert.Equal(0, metrics.Total(OutcomeNames.Tie));
         Assert.Contains(stripe.Log.Requests, r => r.Path == "/v1/customers/cus_rv");
     }
 
@@ -40,12 +42,13 @@ public sealed class TieRevalidationTests(PostgresFixture postgres)
         stripe.Data.AddRetrievable(new FakeObject("in_rvlines", Created - 100, StripeObjects.Invoice("in_rvlines", lines: 3, lineOffset: 5)));
         var database = await postgres.Server.CreateDatabaseAsync();
         using var harness = new SnapshotHarness(stripe, kafka: null, settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", ""), ("FanOutFields", "invoice.lines")]);
+        await harness.StartHostedServiceAsync<TieRevalidationService>();
 
         await ProcessAsync(harness, StripeObjects.Event("invoice.updated", StripeObjects.Invoice("in_rvlines", lines: 3), "evt_rvl1", Created));
         await ProcessAsync(harness, StripeObjects.Event("invoice.updated", StripeObjects.Invoice("in_rvlines", lines: 2), "evt_rvl2", Created));
 
         var metrics = harness.Services.GetRequiredService<PostgresSinkMetrics>();
-        Assert.True(await Eventually(() => metrics.Total(PostgresSinkMetrics.Revalidated) == 1), "the tie was not revalidated");
+        Assert.True(await Eventually(() => metrics.Total(OutcomeNames.Revalidated) == 1), "the tie was not revalidated");
         Assert.Equal(
             [StripeObjects.LineId("in_rvlines", 5), StripeObjects.LineId("in_rvlines", 6), StripeObjects.LineId("in_rvlines", 7)],
             await ListAsync(database, "select id from stripe.invoice_lines where parent_id = 'in_rvlines' order by id"));
@@ -58,6 +61,7 @@ public sealed class TieRevalidationTests(PostgresFixture postgres)
         stripe.Data.AddRetrievable(new FakeObject("cus_rvsnap", Created - 100, StripeObjects.Customer("cus_rvsnap", "truth@example.com")));
         var database = await postgres.Server.CreateDatabaseAsync();
         using var harness = new SnapshotHarness(stripe, kafka: null, settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", "")]);
+        await harness.StartHostedServiceAsync<TieRevalidationService>();
 
         await ProcessAsync(harness, StripeObjects.Event("customer.updated", StripeObjects.Customer("cus_rvsnap", "event@example.com"), "evt_rvs1", Created));
 
@@ -66,7 +70,7 @@ public sealed class TieRevalidationTests(PostgresFixture postgres)
         await ProcessAsync(harness, read, RecordKind.Snapshot);
 
         var metrics = harness.Services.GetRequiredService<PostgresSinkMetrics>();
-        Assert.True(await Eventually(() => metrics.Total(PostgresSinkMetrics.Revalidated) == 1), "the snapshot's tie was not revalidated");
+        Assert.True(await Eventually(() => metrics.Total(OutcomeNames.Revalidated) == 1), "the snapshot's tie was not revalidated");
         Assert.Equal("truth@example.com", await EmailAsync(database, "cus_rvsnap"));
     }
 

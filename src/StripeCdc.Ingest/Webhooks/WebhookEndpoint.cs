@@ -43,14 +43,14 @@ internal sealed partial class WebhookEndpoint(
         var request = http.Request;
         if (!apiKeys.Matches(source.Name, request.Query["api_key"].ToString()))
         {
-            Count(source, WebhookOutcome.Unauthorized, started);
+            Count(source, OutcomeNames.Unauthorized, started);
             await WebhookResponses.ErrorAsync(http, StatusCodes.Status401Unauthorized, "Missing or wrong api_key.");
             return;
         }
 
         if (HeaderBytes(request.Headers) > _options.MaxHeaderBytes)
         {
-            Count(source, WebhookOutcome.HeadersTooLarge, started);
+            Count(source, OutcomeNames.HeadersTooLarge, started);
             await WebhookResponses.ErrorAsync(http, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers are too large.");
             return;
         }
@@ -66,7 +66,7 @@ internal sealed partial class WebhookEndpoint(
             // Taken once the body is in: a slow sender holds buffer budget, never one of the event slots.
             if (!limiter.TryEnter())
             {
-                Count(source, WebhookOutcome.Overloaded, started);
+                Count(source, OutcomeNames.Overloaded, started);
                 await WebhookResponses.UnavailableAsync(http, TimeSpan.FromSeconds(1), "Too many events in flight.");
                 return;
             }
@@ -122,12 +122,12 @@ internal sealed partial class WebhookEndpoint(
 
         if (failure == BodyReadFailure.TooLarge)
         {
-            Count(source, WebhookOutcome.BodyTooLarge, started);
+            Count(source, OutcomeNames.BodyTooLarge, started);
             await WebhookResponses.ErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "The body is larger than the limit.");
         }
         else if (failure == BodyReadFailure.OverBudget)
         {
-            Count(source, WebhookOutcome.Overloaded, started);
+            Count(source, OutcomeNames.Overloaded, started);
             await WebhookResponses.UnavailableAsync(http, _options.RetryAfter, "Too many request bytes buffered; retry later.");
         }
 
@@ -149,7 +149,7 @@ internal sealed partial class WebhookEndpoint(
             }
             catch (Exception ex) when (ex is OperationCanceledException or SinkException)
             {
-                Count(source, WebhookOutcome.NotCommitted, started);
+                Count(source, OutcomeNames.NotCommitted, started);
                 LogNotCommitted(source.Name, ex is OperationCanceledException ? "deadline passed" : ex.Message);
                 await WebhookResponses.UnavailableAsync(http, _options.RetryAfter, "The event could not be committed to the sink in time; retry later.");
                 return;
@@ -157,12 +157,12 @@ internal sealed partial class WebhookEndpoint(
             catch (MalformedEventException ex)
             {
                 // Only reachable with the DeadLetter module switched off.
-                Count(source, "rejected", started);
+                Count(source, OutcomeNames.Rejected, started);
                 await WebhookResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
                 return;
             }
 
-            Count(source, OutcomeName(context.Outcome), started);
+            Count(source, OutcomeNames.Of(context.Outcome), started);
             var status = StatusFor(context);
             if (status == StatusCodes.Status200OK)
             {
@@ -183,15 +183,6 @@ internal sealed partial class WebhookEndpoint(
             DeadLetterReason.Signature or DeadLetterReason.Malformed or DeadLetterReason.ThinEvent => StatusCodes.Status400BadRequest,
         PipelineOutcome.DeadLettered => StatusCodes.Status200OK,
         _ => StatusCodes.Status500InternalServerError,
-    };
-
-    private static string OutcomeName(PipelineOutcome outcome) => outcome switch
-    {
-        PipelineOutcome.Produced => "produced",
-        PipelineOutcome.Skipped => "skipped",
-        PipelineOutcome.DeadLettered => "dead_lettered",
-        PipelineOutcome.Rejected => "rejected",
-        _ => "pending",
     };
 
     private void Count(SourceSettings source, string outcome, long started) =>

@@ -70,22 +70,33 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     /// <summary>Completes once the topic has been read up to where it stood at start-up.</summary>
     public Task Loaded => _follower.Loaded;
 
-    public async ValueTask<bool> IsCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default) =>
+        ContainsAsync(Key(source, eventId), cancellationToken);
+
+    public ValueTask MarkCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default) =>
+        AddAsync(Key(source, eventId), cancellationToken);
+
+    public ValueTask<bool> IsDeadLetteredAsync(string source, string eventId, CancellationToken cancellationToken = default) =>
+        ContainsAsync(DeadLetterKey(source, eventId), cancellationToken);
+
+    public ValueTask MarkDeadLetteredAsync(string source, string eventId, CancellationToken cancellationToken = default) =>
+        AddAsync(DeadLetterKey(source, eventId), cancellationToken);
+
+    private async ValueTask<bool> ContainsAsync(string key, CancellationToken cancellationToken)
     {
         if (!_follower.IsLoaded)
         {
             await _follower.Loaded.WaitAsync(cancellationToken);
         }
 
-        return _window.Contains(Key(source, eventId), NowMs());
+        return _window.Contains(key, NowMs());
     }
 
-    public async ValueTask MarkCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default)
+    private async ValueTask AddAsync(string key, CancellationToken cancellationToken)
     {
-        var key = Key(source, eventId);
         var now = NowMs();
 
-        // The records are acknowledged already, so the event is committed whatever the ledger write does.
+        // What the mark records has happened already (records or DLQ record acknowledged), whatever the ledger write does.
         _window.Add(key, now, now);
         var message = new Message<byte[], byte[]>
         {
@@ -161,6 +172,13 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
     public void Dispose() => _follower.Dispose();
 
     internal static string Key(string source, string eventId) => string.Concat(source, "/", eventId);
+
+    /// <summary>
+    /// A dead-letter mark's key: beside the commits in the same compacted topic, under its own key so that
+    /// neither replaces the other (Stripe event ids never contain ':'). Marks written before this member
+    /// existed used the same key, so a deployment's topic is read as it is.
+    /// </summary>
+    internal static string DeadLetterKey(string source, string eventId) => string.Concat(source, "/dlq:", eventId);
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

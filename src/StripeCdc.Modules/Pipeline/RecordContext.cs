@@ -1,6 +1,7 @@
 using StripeCdc.Configuration;
 using StripeCdc.Events;
 using StripeCdc.Records;
+using StripeCdc.Sinks;
 
 namespace StripeCdc.Pipeline;
 
@@ -61,10 +62,11 @@ public sealed class RecordContext
     public PipelineOutcome Outcome { get; set; }
 
     /// <summary>
-    /// The event's id is in the ledger: the deduplication module has written it, or a sink that keeps the ledger in
-    /// its own transaction found it there (a duplicate); nobody else need write it.
+    /// What the sink did with the records; null when the event never reached it. The deduplication step reads
+    /// it, and turns <see cref="SinkWriteResult.Written"/> into <see cref="SinkWriteResult.Committed"/> once it
+    /// has marked the ledger: after the pipeline, <c>Committed</c> and <c>Duplicate</c> mean the ledger knows the id.
     /// </summary>
-    public bool CommitRecorded { get; internal set; }
+    public SinkWriteResult? SinkResult { get; internal set; }
 
     public RecordRejection? Rejection { get; private set; }
 

@@ -17,7 +17,6 @@ public sealed class RecordPipeline : IDisposable
 {
     private readonly IRecordModule[] _modules;
     private readonly IRecordSink _sink;
-    private readonly IDeduplicatingRecordSink? _deduplicatingSink;
     private readonly ModuleFlags _flags;
     private readonly ILogger<RecordPipeline> _logger;
     private readonly IDisposable? _reloadRegistration;
@@ -39,7 +38,6 @@ public sealed class RecordPipeline : IDisposable
         }
 
         _sink = sink;
-        _deduplicatingSink = sink as IDeduplicatingRecordSink;
         _flags = flags;
         _logger = logger;
         _chain = BuildAsync().GetAwaiter().GetResult();
@@ -133,18 +131,7 @@ public sealed class RecordPipeline : IDisposable
             record.Origin ??= origin;
         }
 
-        if (_deduplicatingSink is null)
-        {
-            await _sink.WriteAsync(context.Records, context.CancellationToken);
-        }
-        else if (await _deduplicatingSink.WriteEventAsync(context.Records, context.CancellationToken) == SinkWriteResult.AlreadyCommitted)
-        {
-            // The sink's ledger found the id: a duplicate delivery, skipped as the deduplication module skips one.
-            context.Skip();
-            context.CommitRecorded = true;
-            return;
-        }
-
+        context.SinkResult = await _sink.WriteAsync(context.Records, context.CancellationToken);
         context.Outcome = PipelineOutcome.Produced;
     }
 

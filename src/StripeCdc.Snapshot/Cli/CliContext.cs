@@ -87,7 +87,9 @@ internal sealed class CliContext(IReadOnlyList<string> overrides, TextWriter out
     /// <summary>Webhook commands write no records; the pipeline still wants a sink.</summary>
     private sealed class NoSink : Sinks.IRecordSink
     {
-        public ValueTask WriteAsync(IReadOnlyList<Records.OutgoingRecord> records, CancellationToken cancellationToken) =>
+        public bool WritesLedger => false;
+
+        public ValueTask<Sinks.SinkWriteResult> WriteAsync(IReadOnlyList<Records.OutgoingRecord> records, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("This command writes no records.");
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StripeCdc.Configuration;
 using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
+using StripeCdc.Sinks;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.StripeApi;
 
@@ -115,8 +116,9 @@ internal sealed partial class Reconciler(
         switch (context.Outcome)
         {
             case PipelineOutcome.Produced:
-                // The deduplication module commits the id; only with that module switched off does it fall to us.
-                if (!context.CommitRecorded)
+                // The deduplication step commits the id (or the sink did, with the records); only with that
+                // module switched off is the event merely written, and its commit falls to us.
+                if (context.SinkResult == SinkWriteResult.Written)
                 {
                     await ledger.MarkCommittedAsync(source.Name, eventId, cancellationToken);
                 }

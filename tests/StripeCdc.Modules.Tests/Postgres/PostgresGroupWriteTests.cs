@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Records;
 using StripeCdc.Sinks.Postgres;
+using StripeCdc.Telemetry;
 using StripeCdc.Testing;
 
 namespace StripeCdc.Modules.Tests.Postgres;
@@ -39,9 +40,9 @@ public sealed class PostgresGroupWriteTests(PostgresFixture postgres)
         Assert.Equal("evt_g4", row[1]);
         Assert.Equal(true, row[2]);
         var metrics = host.Services.GetRequiredService<PostgresSinkMetrics>();
-        Assert.Equal(2, metrics.Total(PostgresSinkMetrics.Stale));
-        Assert.Equal(1, metrics.Total(PostgresSinkMetrics.Tie));
-        Assert.Equal(3, metrics.Total(PostgresSinkMetrics.Applied));
+        Assert.Equal(2, metrics.Total(OutcomeNames.Stale));
+        Assert.Equal(1, metrics.Total(OutcomeNames.Tie));
+        Assert.Equal(3, metrics.Total(OutcomeNames.Applied));
         Assert.Equal(5L, await host.ScalarAsync<long>("select count(*) from stripe.event_ledger"));
         Assert.Equal(1L, await host.ScalarAsync<long>("select count(distinct xmin::text) from stripe.event_ledger"));
     }
@@ -65,7 +66,7 @@ public sealed class PostgresGroupWriteTests(PostgresFixture postgres)
         var children = await host.QueryAsync("select id, event_id from stripe.invoice_lines where parent_id = 'in_f' order by id");
         Assert.Equal(["il_3:evt_f2", "il_4:evt_f3"], children.Select(c => $"{c[0]}:{c[1]}"));
         Assert.Equal("evt_f3", await host.ScalarAsync<string>("select event_id from stripe.invoice where id = 'in_f'"));
-        Assert.Equal(1, host.Services.GetRequiredService<PostgresSinkMetrics>().Total(PostgresSinkMetrics.Stale));
+        Assert.Equal(1, host.Services.GetRequiredService<PostgresSinkMetrics>().Total(OutcomeNames.Stale));
     }
 
     private static OutgoingRecord Customer(string eventId, string type, long created, string email, bool isDelete = false) =>

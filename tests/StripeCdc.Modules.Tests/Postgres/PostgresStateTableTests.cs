@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks.Postgres;
+using StripeCdc.Telemetry;
 using StripeCdc.Testing;
 
 namespace StripeCdc.Modules.Tests.Postgres;
@@ -40,7 +41,7 @@ public sealed class PostgresStateTableTests(PostgresFixture postgres)
 
         Assert.Equal(PipelineOutcome.Produced, late.Outcome);
         Assert.Equal("new@example.com", await host.ScalarAsync<string>("select data->>'email' from stripe.customer where id = 'cus_s'"));
-        Assert.Equal(1, Metrics(host).Total(PostgresSinkMetrics.Stale));
+        Assert.Equal(1, Metrics(host).Total(OutcomeNames.Stale));
     }
 
     [Fact]
@@ -54,8 +55,8 @@ public sealed class PostgresStateTableTests(PostgresFixture postgres)
         var row = Assert.Single(await host.QueryAsync("select data->>'email', event_id from stripe.customer where id = 'cus_t'"));
         Assert.Equal("second@example.com", row[0]);
         Assert.Equal("evt_t2", row[1]);
-        Assert.Equal(1, Metrics(host).Total(PostgresSinkMetrics.Tie));
-        Assert.Equal(0, Metrics(host).Total(PostgresSinkMetrics.Stale));
+        Assert.Equal(1, Metrics(host).Total(OutcomeNames.Tie));
+        Assert.Equal(0, Metrics(host).Total(OutcomeNames.Stale));
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class PostgresStateTableTests(PostgresFixture postgres)
         Assert.Equal(true, row[0]);
         Assert.Equal("evt_d3", row[1]);
         Assert.Empty(await host.QueryAsync("select 1 from stripe.customer where not deleted"));
-        Assert.Equal(2, Metrics(host).Total(PostgresSinkMetrics.Stale));
+        Assert.Equal(2, Metrics(host).Total(OutcomeNames.Stale));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Replay;
+using StripeCdc.Sinks;
 using StripeCdc.Testing;
 
 namespace StripeCdc.Modules.Tests.Postgres;
@@ -83,7 +84,7 @@ public sealed class PostgresTransactionTests(PostgresFixture postgres)
 
         // As with the Kafka sink's ledger: one delivery produced, every other one skipped (and its id already committed).
         Assert.Single(contexts, c => c.Outcome == PipelineOutcome.Produced);
-        Assert.Equal(7, contexts.Count(c => c.Outcome == PipelineOutcome.Skipped && c.CommitRecorded));
+        Assert.Equal(7, contexts.Count(c => c.Outcome == PipelineOutcome.Skipped && c.SinkResult == SinkWriteResult.Duplicate));
         Assert.Equal(PipelineOutcome.Skipped, later.Outcome);
         Assert.Equal(1L, await host.ScalarAsync<long>("select count(*) from stripe.event_ledger where event_id = 'evt_dup'"));
         Assert.Equal(2L, await host.ScalarAsync<long>("select count(*) from stripe.invoice_lines"));

@@ -11,7 +11,9 @@ internal sealed class CapturingSink : IRecordSink
 
     public Func<OutgoingRecord, Exception?>? FailWith { get; set; }
 
-    public ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    public bool WritesLedger => false;
+
+    public ValueTask<SinkWriteResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         foreach (var record in records)
         {
@@ -28,7 +30,7 @@ internal sealed class CapturingSink : IRecordSink
                 record.Role));
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(SinkWriteResult.Written);
     }
 }
 

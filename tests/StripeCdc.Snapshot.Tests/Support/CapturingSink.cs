@@ -10,14 +10,16 @@ internal sealed class CapturingSink : IRecordSink
 {
     public ConcurrentQueue<(string Topic, byte[] Key, byte[] Value, Dictionary<string, string> Headers)> Records { get; } = new();
 
-    public ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    public bool WritesLedger => false;
+
+    public ValueTask<SinkWriteResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         foreach (var record in records)
         {
             Records.Enqueue((record.Topic, record.Key ?? [], record.BuildValue(), record.Headers.ToDictionary(h => h.Name, h => System.Text.Encoding.UTF8.GetString(h.Value))));
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(SinkWriteResult.Written);
     }
 
     public IEnumerable<JsonElement> ValuesOf(string topic) =>

@@ -7,6 +7,7 @@ namespace StripeCdc.Snapshot.Tests.Support;
 internal sealed class InMemoryEventLedger : IEventLedger
 {
     private readonly ConcurrentDictionary<(string, string), bool> _committed = new();
+    private readonly ConcurrentDictionary<(string, string), bool> _deadLettered = new();
 
     public int MarkCount => _committed.Count;
 
@@ -16,6 +17,15 @@ internal sealed class InMemoryEventLedger : IEventLedger
     public ValueTask MarkCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default)
     {
         _committed[(source, eventId)] = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> IsDeadLetteredAsync(string source, string eventId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_deadLettered.ContainsKey((source, eventId)));
+
+    public ValueTask MarkDeadLetteredAsync(string source, string eventId, CancellationToken cancellationToken = default)
+    {
+        _deadLettered[(source, eventId)] = true;
         return ValueTask.CompletedTask;
     }
 }

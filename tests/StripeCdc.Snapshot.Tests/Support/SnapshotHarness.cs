@@ -120,6 +120,11 @@ internal sealed class SnapshotHarness : IDisposable
         }
     }
 
+    /// <summary>Starts the one hosted service of type <typeparamref name="T"/> (the tie re-reading, …).</summary>
+    public Task StartHostedServiceAsync<T>()
+        where T : IHostedService =>
+        _services.GetServices<IHostedService>().OfType<T>().Single().StartAsync(CancellationToken.None);
+
     public async Task StopHostedServicesAsync()
     {
         foreach (var service in _services.GetServices<IHostedService>().Reverse())

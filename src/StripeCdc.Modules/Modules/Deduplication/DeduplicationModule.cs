@@ -1,17 +1,21 @@
 using Microsoft.Extensions.Logging;
 using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
+using StripeCdc.Sinks;
 
 namespace StripeCdc.Modules.Deduplication;
 
 /// <summary>
-/// Drops an event whose id is already committed (outcome <see cref="PipelineOutcome.Skipped"/>, nothing
-/// written), and commits the id once the sink has acknowledged the event's records — or the event was
-/// skipped on purpose — so webhooks, replays and reconciliation all dedupe through one ledger.
-/// An event that failed is not marked, so its redelivery is processed. Snapshot reads are not events
-/// and pass through. Without a registered <see cref="IEventLedger"/> the module does nothing.
+/// The one step where dedupe is decided. Drops an event whose id is already committed (outcome
+/// <see cref="PipelineOutcome.Skipped"/>, nothing written), and acts on the sink's answer
+/// (<see cref="RecordContext.SinkResult"/>): <see cref="SinkWriteResult.Duplicate"/> → skipped as well;
+/// <see cref="SinkWriteResult.Written"/> → the id is marked in the ledger; <see cref="SinkWriteResult.Committed"/>
+/// → nothing more (the sink wrote the ledger row with the records). An event skipped on purpose is marked too,
+/// so webhooks, replays and reconciliation all dedupe through one ledger. An event that failed is not marked,
+/// so its redelivery is processed. Snapshot reads are not events and pass through. Without a registered
+/// <see cref="IEventLedger"/> the module does nothing.
 /// </summary>
-internal sealed partial class DeduplicationModule(ILogger<DeduplicationModule> logger, IEventLedger? ledger = null) : IRecordModule
+internal sealed partial class DeduplicationModule(IRecordSink sink, ILogger<DeduplicationModule> logger, IEventLedger? ledger = null) : IRecordModule
 {
     public string Name => "Deduplication";
 
@@ -27,26 +31,33 @@ internal sealed partial class DeduplicationModule(ILogger<DeduplicationModule> l
 
         var source = context.Source.Name;
         var eventId = context.Event.Id;
-        // A sink that writes the ledger row in the event's transaction drops a duplicate there, atomically
+
+        // A sink that writes the ledger row in the event's transaction finds a duplicate there, atomically
         // (also against a concurrent delivery); asking first would cost a round trip per event.
-        if (!ledger.CommitsWithRecords && await ledger.IsCommittedAsync(source, eventId, context.CancellationToken))
+        if (!sink.WritesLedger && await ledger.IsCommittedAsync(source, eventId, context.CancellationToken))
         {
             context.Skip();
             return;
         }
 
         await next(context);
-        if (context.Outcome is not (PipelineOutcome.Produced or PipelineOutcome.Skipped)
-            || (context.Outcome == PipelineOutcome.Produced && ledger.CommitsWithRecords)
-            || context.CommitRecorded)
+        switch (context.Outcome, context.SinkResult)
         {
-            return;
+            case (PipelineOutcome.Produced, SinkWriteResult.Duplicate):
+                context.Skip();
+                return;
+            case (PipelineOutcome.Produced, SinkWriteResult.Written):
+                context.SinkResult = SinkWriteResult.Committed;
+                break;
+            case (PipelineOutcome.Skipped, null):
+                break;
+            default:
+                return;
         }
 
         // Not awaited: the records are acknowledged, so the event has succeeded whatever the ledger write
         // does, and the answer need not wait another round trip. The ledger remembers the id in memory
         // at once; the write only makes it visible to other processes and restarts.
-        context.CommitRecorded = true;
         var marking = ledger.MarkCommittedAsync(source, eventId, CancellationToken.None);
         if (marking.IsCompletedSuccessfully)
         {

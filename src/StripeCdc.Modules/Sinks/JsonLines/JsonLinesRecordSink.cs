@@ -14,13 +14,17 @@ internal sealed class JsonLinesRecordSink(IOptions<JsonLinesSinkOptions> options
 {
     private readonly ConcurrentDictionary<string, TopicFile> _files = new(StringComparer.Ordinal);
 
-    public async ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    public bool WritesLedger => false;
+
+    public async ValueTask<SinkWriteResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         foreach (var group in records.GroupBy(r => r.Topic, StringComparer.Ordinal))
         {
             var file = _files.GetOrAdd(group.Key, topic => new TopicFile(Path.Combine(options.Value.Folder, topic + ".jsonl")));
             await file.AppendAsync(group.Select(Serialize), cancellationToken);
         }
+
+        return SinkWriteResult.Written;
     }
 
     public void Dispose()

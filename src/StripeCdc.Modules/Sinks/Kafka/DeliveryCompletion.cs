@@ -7,7 +7,7 @@ namespace StripeCdc.Sinks.Kafka;
 /// all were acknowledged, else with the first failure. One of these per write instead of a task per
 /// message, so a batch costs a single hop to the thread pool when its last acknowledgement arrives.
 /// </summary>
-internal sealed class DeliveryCompletion : IValueTaskSource
+internal sealed class DeliveryCompletion : IValueTaskSource, IValueTaskSource<SinkWriteResult>
 {
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private int _pending;
@@ -20,6 +20,9 @@ internal sealed class DeliveryCompletion : IValueTaskSource
     public DeliveryCompletion(int messages) => _pending = messages + 1;
 
     public ValueTask Task => new(this, _core.Version);
+
+    /// <summary>The same completion as a sink's answer: <see cref="SinkWriteResult.Written"/> once every message is acknowledged.</summary>
+    public ValueTask<SinkWriteResult> Written => new(this, _core.Version);
 
     /// <summary>True once the batch has succeeded, failed or stopped waiting.</summary>
     public bool IsFinished => Volatile.Read(ref _completed) == 1;
@@ -55,6 +58,17 @@ internal sealed class DeliveryCompletion : IValueTaskSource
     ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _core.GetStatus(token);
 
     void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+
+    SinkWriteResult IValueTaskSource<SinkWriteResult>.GetResult(short token)
+    {
+        _core.GetResult(token);
+        return SinkWriteResult.Written;
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<SinkWriteResult>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<SinkWriteResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
 
     private void Finish()

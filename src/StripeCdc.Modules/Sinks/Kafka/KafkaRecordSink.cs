@@ -19,7 +19,9 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
     private readonly IProducer<byte[], byte[]> _producer = connection.Producer;
     private readonly bool _tombstones = options.Value.Tombstones;
 
-    public ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    public bool WritesLedger => false;
+
+    public ValueTask<SinkWriteResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         var tombstones = 0;
         if (_tombstones)
@@ -57,7 +59,7 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
         }
 
         completion.AllProduced();
-        return completion.Task;
+        return completion.Written;
     }
 
     /// <summary>

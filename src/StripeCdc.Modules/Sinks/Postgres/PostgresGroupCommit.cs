@@ -1,11 +1,7 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StripeCdc.Configuration;
-using StripeCdc.Events;
-using StripeCdc.Pipeline;
 using StripeCdc.Records;
 using StripeCdc.Telemetry;
 
@@ -19,21 +15,19 @@ namespace StripeCdc.Sinks.Postgres;
 /// the refused event fails alone (→ DLQ) and the rest is run again; any other failure fails the group
 /// (→ 503, Stripe retries). Each writer owns the objects whose id hashes to it, like a Kafka partition: two
 /// transactions in flight never wait for each other's row locks (nor deadlock), and one object's events are
-/// applied in arrival order.
+/// applied in arrival order. A tie the sink wrote is reported to <see cref="TieRevalidationQueue"/>, whose
+/// consumer re-reads the object; the event's write does not wait for that.
 /// </summary>
 internal sealed partial class PostgresGroupCommit : IDisposable
 {
     private const int MaxAttempts = 5;
 
-    /// <summary>The event id prefix of a re-read written over a tie; its own tie with that row is expected, not counted.</summary>
-    private const string RevalidatedPrefix = "revalidated:";
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresSchema _schema;
     private readonly PostgresSinkOptions _options;
     private readonly PostgresSinkMetrics _metrics;
     private readonly StripeCdcMetrics _recordMetrics;
-    private readonly IObjectRevalidator? _revalidator;
-    private readonly IServiceProvider _services;
+    private readonly TieRevalidationQueue _ties;
     private readonly ILogger<PostgresGroupCommit> _logger;
     private readonly Channel<PendingEvent>[] _queues;
     private readonly CancellationTokenSource _stop = new();
@@ -45,24 +39,22 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         IOptions<PostgresSinkOptions> options,
         PostgresSinkMetrics metrics,
         StripeCdcMetrics recordMetrics,
-        ILogger<PostgresGroupCommit> logger,
-        IServiceProvider services,
-        IObjectRevalidator? revalidator = null)
+        TieRevalidationQueue ties,
+        ILogger<PostgresGroupCommit> logger)
     {
-        _services = services;
         _dataSource = dataSource;
         _schema = schema;
         _options = options.Value;
         _metrics = metrics;
         _recordMetrics = recordMetrics;
-        _revalidator = revalidator;
+        _ties = ties;
         _logger = logger;
         _queues = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Channel.CreateUnbounded<PendingEvent>(new UnboundedChannelOptions { SingleReader = true }))];
         _writers = [.. _queues.Select(queue => Task.Run(() => RunAsync(queue.Reader)))];
     }
 
     /// <summary>Queues one event's records; completes once they are committed, or throws <see cref="SinkException"/>.</summary>
-    public Task<EventResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    public Task<SinkWriteResult> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         var pending = new PendingEvent(records, cancellationToken);
         if (!_queues[Partition(records)].Writer.TryWrite(pending))
@@ -241,7 +233,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         for (var i = 0; i < events.Count; i++)
         {
             Report(events[i], results[i]);
-            events[i].Completion.TrySetResult(results[i]);
+            events[i].Completion.TrySetResult(WriteResult(events[i], results[i]));
         }
     }
 
@@ -285,6 +277,12 @@ internal sealed partial class PostgresGroupCommit : IDisposable
         Completed(events, results);
     }
 
+    /// <summary>The event's answer: a DLQ record or a snapshot read has no ledger row, every other event commits with its own.</summary>
+    private static SinkWriteResult WriteResult(PendingEvent pending, EventResult result) =>
+        result.Duplicate ? SinkWriteResult.Duplicate
+        : pending.Rows!.IsDeadLetter || pending.Origin.IsSnapshot ? SinkWriteResult.Written
+        : SinkWriteResult.Committed;
+
     private void Report(PendingEvent pending, EventResult result)
     {
         if (result.Duplicate)
@@ -303,65 +301,27 @@ internal sealed partial class PostgresGroupCommit : IDisposable
             switch (result.Parents[i])
             {
                 case ParentOutcome.Stale:
-                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Stale);
+                    _metrics.Row(parent.Topic, OutcomeNames.Stale);
                     break;
-                case ParentOutcome.Tie when pending.Origin.EventId.StartsWith(RevalidatedPrefix, StringComparison.Ordinal):
-                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
+                case ParentOutcome.Tie when TiedObject.IsRevalidation(pending.Origin):
+                    _metrics.Row(parent.Topic, OutcomeNames.Applied);
                     break;
-                case ParentOutcome.Tie when _revalidator is not null:
-                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
-                    _ = RevalidateAsync(pending.Origin, parent);
+                case ParentOutcome.Tie when _ties.Enabled:
+                    _metrics.Row(parent.Topic, OutcomeNames.Applied);
+                    if (!_ties.TryReport(new TiedObject(pending.Origin, parent)))
+                    {
+                        _metrics.Row(parent.Topic, OutcomeNames.Tie);
+                    }
+
                     break;
                 case ParentOutcome.Tie:
-                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
-                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Tie);
+                    _metrics.Row(parent.Topic, OutcomeNames.Applied);
+                    _metrics.Row(parent.Topic, OutcomeNames.Tie);
                     break;
                 default:
-                    _metrics.Row(parent.Topic, PostgresSinkMetrics.Applied);
+                    _metrics.Row(parent.Topic, OutcomeNames.Applied);
                     break;
             }
-        }
-    }
-
-    /// <summary>
-    /// The later arrival is already stored; the object as Stripe has it now goes through the pipeline as a
-    /// one-object snapshot read stamped with the tie's second, so its child lists are read and replaced too,
-    /// and the guard still keeps anything newer or deleted.
-    /// </summary>
-    private async Task RevalidateAsync(RecordOrigin origin, ParentRow parent)
-    {
-        try
-        {
-            var typePrefix = origin.EventType[..Math.Max(0, origin.EventType.LastIndexOf('.'))];
-            var objectType = typePrefix.Split('.')[^1];
-            var current = await _revalidator!.ReadAsync(origin.Source, objectType, parent.Id, _stop.Token);
-            if (current is not { } json || _services.GetRequiredService<SourceCatalog>().Find(origin.Source) is not { } source)
-            {
-                _metrics.Row(parent.Topic, PostgresSinkMetrics.Tie);
-                return;
-            }
-
-            var body = SnapshotEnvelope.Build(
-                RevalidatedPrefix + origin.EventId,
-                typePrefix + ".snapshot",
-                json.Span,
-                origin.Created.ToUnixTimeSeconds(),
-                apiVersion: null,
-                livemode: json.Span.IndexOf("\"livemode\":true"u8) >= 0);
-            var context = new RecordContext(source, body, signatureHeader: null, origin.Created, RecordKind.Snapshot)
-            {
-                SkipSignatureCheck = true,
-                CancellationToken = _stop.Token,
-            };
-
-            // Resolved here, not injected: the pipeline ends in this sink.
-            await _services.GetRequiredService<RecordPipeline>().ProcessAsync(context);
-            _metrics.Row(parent.Topic, context.Outcome == PipelineOutcome.Rejected ? PostgresSinkMetrics.Tie : PostgresSinkMetrics.Revalidated);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            _metrics.Row(parent.Topic, PostgresSinkMetrics.Tie);
-            LogRevalidationFailed(parent.Topic, ex.GetType().Name);
         }
     }
 
@@ -384,9 +344,6 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Postgres sink: transaction conflict {SqlState}, attempt {Attempt}; running it again.")]
     private partial void LogRetry(string sqlState, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Postgres sink: re-reading a tied object of '{Table}' failed ({Error}); the later arrival stays.")]
-    private partial void LogRevalidationFailed(string table, string error);
-
     /// <summary>The statement of the event at <see cref="Index"/> failed, and with it the transaction.</summary>
     private sealed class EventRefusedException(int index, PostgresException error) : Exception(error.Message, error)
     {
@@ -400,7 +357,7 @@ internal sealed partial class PostgresGroupCommit : IDisposable
     {
         public IReadOnlyList<OutgoingRecord> Records { get; } = records;
 
-        public TaskCompletionSource<EventResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<SinkWriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>The event as rows, read once by <see cref="Parse"/>; both write paths use them.</summary>
         public PostgresEventRows? Rows { get; private set; }

@@ -5,15 +5,10 @@ namespace StripeCdc.Sinks.Postgres;
 
 /// <summary>
 /// SPEC §10's counters: state rows applied, and changes the ordering guard ignored (<c>stale</c>),
-/// resolved by arrival (<c>tie</c>) or by re-reading Stripe (<c>revalidated</c>), by table.
+/// resolved by arrival (<c>tie</c>) or by re-reading Stripe (<c>revalidated</c>), by table (names in <see cref="OutcomeNames"/>).
 /// </summary>
 internal sealed class PostgresSinkMetrics
 {
-    public const string Applied = "applied";
-    public const string Stale = "stale";
-    public const string Tie = "tie";
-    public const string Revalidated = "revalidated";
-
     private readonly Counter<long> _rows;
     private readonly Counter<long> _commits;
     private readonly Histogram<long> _eventsPerCommit;

@@ -13,7 +13,8 @@ public static class PostgresSinkServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Postgres sink (SPEC §10): state tables, the DLQ table and its replay, the schema
-    /// migration at start and a <c>postgres</c> health check. Reads <c>ConnectionStrings:postgres</c> and
+    /// migration at start, the re-reading of ties (where an <see cref="IObjectRevalidator"/> is registered)
+    /// and a <c>postgres</c> health check. Reads <c>ConnectionStrings:postgres</c> and
     /// <c>StripeCdc:Sinks:Postgres</c>.
     /// </summary>
     public static IServiceCollection AddPostgresSink(this IServiceCollection services, IConfiguration configuration)
@@ -48,12 +49,14 @@ public static class PostgresSinkServiceCollectionExtensions
         });
         services.TryAddSingleton<PostgresSchema>();
         services.TryAddSingleton<PostgresSinkMetrics>();
+        services.TryAddSingleton<TieRevalidationQueue>();
         services.TryAddSingleton<PostgresGroupCommit>();
         services.RemoveAll<IRecordSink>();
         services.AddSingleton<IRecordSink, PostgresRecordSink>();
         services.RemoveAll<IDeadLetterStore>();
         services.AddSingleton<IDeadLetterStore, PostgresDeadLetterStore>();
         services.AddHostedService<PostgresSchemaService>();
+        services.AddHostedService<TieRevalidationService>();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         services.TryAddSingleton<DeadLetterReplayer>();
         return services;
