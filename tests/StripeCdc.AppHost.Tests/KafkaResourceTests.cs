@@ -2,8 +2,8 @@ using StripeCdc.AppHost.Kafka;
 
 namespace StripeCdc.AppHost.Tests;
 
-/// <summary>The AppHost's Kafka resource as the application model holds it (nothing is started).</summary>
-public sealed class KafkaResourceTests
+/// <summary>The AppHost's Kafka resource: as the application model holds it, and an external cluster's state once started.</summary>
+public sealed class KafkaResourceTests(LifecycleTests.Kafka cluster) : IClassFixture<LifecycleTests.Kafka>
 {
     /// <summary>The names the stack created by hand before they were read from the services' options.</summary>
     private static readonly string[] TopicsTheServicesUse =
@@ -46,5 +46,22 @@ public sealed class KafkaResourceTests
 
         Assert.NotEmpty(withTopics);
         Assert.All(withTopics, m => Assert.Equal(typeof(IResourceBuilder<EmbeddedKafkaResource>), m.GetParameters()[0].ParameterType));
+    }
+
+    [Fact]
+    public async Task An_external_cluster_is_reported_running_with_its_address_and_healthy_once_its_brokers_answer()
+    {
+        using var timeout = new CancellationTokenSource(StackFixture.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.StripeCdc_AppHost>(
+            [$"ConnectionStrings:kafka={cluster.BootstrapServers}"], timeout.Token);
+        await using var app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+
+        var kafka = await app.ResourceNotifications.WaitForResourceHealthyAsync("kafka", timeout.Token);
+
+        Assert.Equal(KnownResourceStates.Running, kafka.Snapshot.State?.Text);
+        Assert.Equal("Kafka", kafka.Snapshot.ResourceType);
+        Assert.Contains(kafka.Snapshot.Properties, p => p.Name == CustomResourceKnownProperties.Source && Equals(p.Value, cluster.BootstrapServers));
+        Assert.Equal(cluster.BootstrapServers, await app.GetConnectionStringAsync("kafka", timeout.Token));
     }
 }
