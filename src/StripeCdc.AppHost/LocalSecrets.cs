@@ -36,7 +36,7 @@ internal sealed class LocalSecrets
         var secrets = new LocalSecrets(
             folder,
             NewKey(),
-            builder.Configuration["StripeCdc:Sources:default:ApiKey"] is { Length: > 0 } configured ? configured : StoredApiKey());
+            builder.Configuration[KnownConfigNames.DefaultSourceApiKey] is { Length: > 0 } configured ? configured : StoredApiKey());
         PrivateFile.Write(secrets.AdminTokenFile, secrets.AdminToken);
         PrivateFile.CreateFolder(secrets.ApiKeyFolder);
         PrivateFile.Write(Path.Combine(secrets.ApiKeyFolder, "default.key"), secrets.WebhookApiKey);

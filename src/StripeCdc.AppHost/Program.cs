@@ -8,16 +8,21 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var secrets = LocalSecrets.Create(builder);
 
-// The embedded cluster has no CreateTopics API: create what the default source, fan-out, the ledger, the shared
-// module switches and the snapshot checkpoints use.
-var kafka = builder.AddKafka("kafka").WithTopics(
-    "stripecdc_event_ledger", "stripecdc_module_flags", "stripecdc_snapshot_checkpoints",
-    "customer", "payment_intent", "charge", "invoice", "unknown", "stripe_dlq",
-    "invoice_lines", "charge_refunds", "subscription_items");
+// ConnectionStrings__kafka names a cluster of the operator's (the services create their topics there); otherwise the
+// embedded cluster runs, with the topics the services' options name by default (it has no CreateTopics API).
+IResourceBuilder<IResourceWithConnectionString> kafka = builder.HasConnectionString("kafka")
+    ? builder.AddExternalKafka("kafka")
+    : builder.AddEmbeddedKafka("kafka").WithTopics(StackTopics.Defaults());
 
-// StripeCdc__Sink=Postgres: the services write state tables to a local PostgreSQL server (or the one
-// ConnectionStrings__postgres names); otherwise everything goes to Kafka.
-var postgres = builder.UsesPostgresSink() ? builder.AddPostgresServer("postgres") : null;
+// StripeCdc__Sink=Postgres: the services write state tables to a PostgreSQL server, the one ConnectionStrings__postgres
+// names or a local one; otherwise everything goes to Kafka.
+IResourceBuilder<IResourceWithConnectionString>? postgres = null;
+if (builder.UsesPostgresSink())
+{
+    postgres = builder.HasConnectionString("postgres")
+        ? builder.AddExternalPostgres("postgres")
+        : builder.AddPostgresServer("postgres");
+}
 
 var ingest = builder.AddProject<Projects.StripeCdc_Ingest>("ingest", launchProfileName: null)
     .WithHttpEndpoint(port: 5080)

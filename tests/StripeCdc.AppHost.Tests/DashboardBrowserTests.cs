@@ -108,6 +108,33 @@ public sealed class DashboardBrowserTests(StackFixture stack) : IAsyncLifetime
         Assert.NotNull(stack.FindRecord("customer", r => Encoding.UTF8.GetString(r.Message.Value).Contains(deadLetterId, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task The_switch_a_module_dialog_offers_the_modules_the_running_ingest_lists()
+    {
+        var page = await _browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        try
+        {
+            await page.GotoAsync(stack.DashboardLoginUrl);
+            var ingest = ResourceRow(page, "ingest");
+            await Assertions.Expect(ingest).ToContainTextAsync("Running", new() { Timeout = 30_000 });
+            await ingest.Locator("fluent-button[aria-label='Actions']").ClickAsync();
+            await page.GetByText("Switch a module").First.ClickAsync();
+
+            // The core modules and the sample team module, as the ingest's admin API lists them.
+            foreach (var module in new[] { "ThinEventGuard", "FanOut", "HashCustomerEmail" })
+            {
+                await Assertions.Expect(page.Locator("fluent-option", new() { HasText = module }).First).ToBeAttachedAsync(new() { Timeout = 30_000 });
+            }
+
+            await Screenshot(page, "7-switch-module-dialog");
+        }
+        catch
+        {
+            await Screenshot(page, "switch-module-failure");
+            throw;
+        }
+    }
+
     private static ILocator ResourceRow(IPage page, string name) =>
         page.Locator("tr.resource-row", new() { Has = page.Locator($"td[title$=': {name}']") });
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using StripeCdc.AppHost.Kafka;
 using StripeCdc.Testing;
 
 namespace StripeCdc.AppHost.Tests;
@@ -152,19 +153,14 @@ public sealed class LifecycleTests : IClassFixture<LifecycleTests.Kafka>
             cancellationToken);
 
     /// <summary>
-    /// The test's own cluster with every topic the services expect (it has no CreateTopics API, and the ingest stops
-    /// at start when a topic is missing); 8 partitions: room for every record.
+    /// The test's own cluster with every topic the services expect, the same the AppHost gives its embedded cluster
+    /// (it has no CreateTopics API, and the ingest stops at start when a topic is missing); 8 partitions: room for every record.
     /// </summary>
     public sealed class Kafka : EmbeddedKafkaFixture
     {
         public Kafka()
         {
-            foreach (var topic in new[]
-            {
-                "customer", "payment_intent", "charge", "invoice", "unknown", "stripe_dlq",
-                "invoice_lines", "charge_refunds", "subscription_items",
-                "stripecdc_event_ledger", "stripecdc_module_flags", "stripecdc_snapshot_checkpoints",
-            })
+            foreach (var topic in StackTopics.Defaults())
             {
                 Cluster.CreateTopic(topic, partitions: 8);
             }

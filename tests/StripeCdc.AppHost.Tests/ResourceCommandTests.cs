@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.Testing;
 
 namespace StripeCdc.AppHost.Tests;
@@ -66,6 +67,28 @@ public sealed class ResourceCommandTests(StackFixture stack)
         }
 
         Assert.False(await ProducesHashedEmailAsync(), "E-mails were still hashed after switching the module off.");
+    }
+
+    [Fact]
+    public async Task The_switch_a_module_choice_lists_the_modules_of_the_running_ingests_pipeline()
+    {
+        var ingest = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "ingest");
+        var command = Assert.Single(ingest.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "switch-module");
+        var declared = Assert.Single(command.Arguments, a => a.Name == "module");
+        // A copy, as the dashboard makes one for each dialog it opens.
+        var module = new InteractionInput { Name = declared.Name, InputType = declared.InputType, Required = declared.Required };
+
+        await declared.DynamicLoading!.LoadCallback(new LoadInputContext
+        {
+            AllInputs = new InteractionInputCollection([module]),
+            Input = module,
+            Services = stack.App.Services,
+            CancellationToken = CancellationToken.None,
+        });
+
+        // The core modules and the sample team module the stack loads, as the ingest lists them.
+        string[] expected = ["DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "Routing", "Metadata", "FanOut", "HashCustomerEmail"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), module.Options!.Select(o => o.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]

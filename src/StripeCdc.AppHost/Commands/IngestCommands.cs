@@ -6,10 +6,6 @@ internal static class IngestCommands
     public const string ReplayDeadLetters = "replay-dead-letters";
     public const string SwitchModule = "switch-module";
 
-    /// <summary>The pipeline's modules (SPEC, README "The record pipeline") and the sample team module the stack loads.</summary>
-    public static readonly string[] Modules =
-        ["DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "Routing", "Metadata", "FanOut", "HashCustomerEmail"];
-
     public static IResourceBuilder<ProjectResource> WithDeadLetterReplayCommand(this IResourceBuilder<ProjectResource> builder, LocalSecrets secrets) =>
         builder.WithHttpCommand(
             "/admin/dlq/replay",
@@ -47,7 +43,8 @@ internal static class IngestCommands
                     Label = "Module",
                     InputType = InputType.Choice,
                     Required = true,
-                    Options = [.. Modules.Select(m => KeyValuePair.Create(m, m))],
+                    // The running service's own modules, asked when the dialog opens.
+                    DynamicLoading = PipelineModules.LoadFrom(builder.GetEndpoint("http"), secrets),
                 },
                 new InteractionInput { Name = "enabled", Label = "On", InputType = InputType.Boolean, Value = "true" },
             ]);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -11,41 +10,48 @@ internal static class PostgresBuilderExtensions
 
     /// <summary><c>StripeCdc:Sink=Postgres</c> in the AppHost's configuration: the services write state tables.</summary>
     public static bool UsesPostgresSink(this IDistributedApplicationBuilder builder) =>
-        string.Equals(builder.Configuration["StripeCdc:Sink"], "Postgres", StringComparison.OrdinalIgnoreCase);
+        string.Equals(builder.Configuration[KnownConfigNames.Sink], "Postgres", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// PostgreSQL for the stack: the server named by the connection string <paramref name="name"/> when the AppHost is
-    /// given one (<c>ConnectionStrings__postgres=Host=…</c>), otherwise Debian's server binary in a process of its own
+    /// Starts a local PostgreSQL server: Debian's server binary in a process of its own
     /// (<c>StripeCdc:Postgres:BinDirectory</c>, default the newest <c>/usr/lib/postgresql/*/bin</c>), its cluster in
     /// <c>StripeCdc:Postgres:DataDirectory</c> when set (kept), else in a temp folder removed when the server stops.
     /// Healthy once the server answers a query.
     /// </summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddPostgresServer(this IDistributedApplicationBuilder builder, [ResourceName] string name)
+    public static IResourceBuilder<PostgresServerResource> AddPostgresServer(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
-        if (builder.Configuration.GetConnectionString(name) is { Length: > 0 })
-        {
-            return builder.AddConnectionString(name);
-        }
-
-        var bin = ServerBinaries(builder.Configuration["StripeCdc:Postgres:BinDirectory"]);
-        var data = builder.Configuration["StripeCdc:Postgres:DataDirectory"] is { Length: > 0 } configured
+        var bin = ServerBinaries(builder.Configuration[KnownConfigNames.PostgresBinDirectory]);
+        var data = builder.Configuration[KnownConfigNames.PostgresDataDirectory] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, builder.AppHostDirectory)
             : string.Empty;
-        var resource = new PostgresServerResource(name, builder.AppHostDirectory);
-        var healthCheck = $"{name}_check";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new PostgresServerHealthCheck(resource), failureStatus: null, tags: null));
-
-        return builder.AddResource(resource)
+        return builder.AddResource(new PostgresServerResource(name, builder.AppHostDirectory))
             .WithArgs(Path.Combine(builder.AppHostDirectory, "Postgres", "postgres.sh"), bin, data)
-            .WithEndpoint(name: PostgresServerResource.EndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
-            .WithHealthCheck(healthCheck);
+            .WithEndpoint(name: PostgresServerResource.EndpointName, scheme: "tcp", env: KnownEnvironmentVariableNames.PostgresPort, isProxied: false)
+            .WithPostgresHealthCheck();
     }
+
+    /// <summary>
+    /// A PostgreSQL server of the operator's, named by the connection string <paramref name="name"/>
+    /// (<c>ConnectionStrings__postgres=Host=…</c>): Aspire's connection-string resource, healthy once the server answers a query.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddExternalPostgres(this IDistributedApplicationBuilder builder, [ResourceName] string name) =>
+        builder.AddConnectionString(name).WithPostgresHealthCheck();
 
     /// <summary>The service writes to the state tables of <paramref name="postgres"/>, once it answers; without it nothing changes.</summary>
     public static IResourceBuilder<ProjectResource> WithPostgresSink(this IResourceBuilder<ProjectResource> builder, IResourceBuilder<IResourceWithConnectionString>? postgres) =>
         postgres is null
             ? builder
-            : builder.WithReference(postgres).WaitFor(postgres).WithEnvironment("StripeCdc__Sink", "Postgres");
+            : builder.WithReference(postgres).WaitFor(postgres).WithEnvironment(KnownEnvironmentVariableNames.Sink, "Postgres");
+
+    private static IResourceBuilder<T> WithPostgresHealthCheck<T>(this IResourceBuilder<T> builder)
+        where T : IResourceWithConnectionString
+    {
+        var key = $"{builder.Resource.Name}_check";
+        var server = builder.Resource;
+        builder.ApplicationBuilder.Services.AddHealthChecks()
+            .Add(new HealthCheckRegistration(key, _ => new PostgresServerHealthCheck(server), failureStatus: null, tags: null));
+        return builder.WithHealthCheck(key);
+    }
 
     private static string ServerBinaries(string? configured)
     {

@@ -11,15 +11,15 @@ internal static class ServiceBuilderExtensions
         var sampleModule = BuildOutput.AssemblyPath(Path.Combine(
             builder.ApplicationBuilder.AppHostDirectory, "..", "..", "samples", "StripeCdc.Samples.HashEmail", "StripeCdc.Samples.HashEmail.csproj"));
         return builder
-            .WithEnvironment("StripeCdc__Admin__TokenFile", secrets.AdminTokenFile)
-            .WithEnvironment("StripeCdc__ModuleAssemblies__0", Path.GetFullPath(sampleModule))
-            .WithEnvironment("FeatureManagement__HashCustomerEmail", "false")
+            .WithEnvironment(KnownEnvironmentVariableNames.AdminTokenFile, secrets.AdminTokenFile)
+            .WithEnvironment(KnownEnvironmentVariableNames.ModuleAssembly(0), Path.GetFullPath(sampleModule))
+            .WithEnvironment(KnownEnvironmentVariableNames.HashCustomerEmailFlag, "false")
             .RunFromBuildOutput();
     }
 
     /// <summary>The ingest reads the webhook api_key from the run's key folder (<c>default.key</c>).</summary>
     public static IResourceBuilder<ProjectResource> WithWebhookApiKey(this IResourceBuilder<ProjectResource> builder, LocalSecrets secrets) =>
-        builder.WithEnvironment("StripeCdc__Ingest__ApiKeyFolder", secrets.ApiKeyFolder);
+        builder.WithEnvironment(KnownEnvironmentVariableNames.ApiKeyFolder, secrets.ApiKeyFolder);
 
     /// <summary>
     /// Starts the project's built assembly with <c>dotnet &lt;assembly&gt;</c> instead of DCP's default

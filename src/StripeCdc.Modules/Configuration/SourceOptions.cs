@@ -21,7 +21,8 @@ public sealed class SourceOptions
     public string? ApiVersion { get; set; }
     public ThinEventMode ThinEvents { get; set; } = ThinEventMode.Reject;
 
-    internal static readonly string[] DefaultResources = ["customer", "payment_intent", "charge", "invoice"];
+    /// <summary>The resources a source selects when <see cref="Resources"/> is left empty.</summary>
+    public static IReadOnlyList<string> DefaultResources { get; } = ["customer", "payment_intent", "charge", "invoice"];
 }
 
 public sealed class DeadLetterQueueOptions
