@@ -10,6 +10,7 @@ public sealed class FakeStripeData
 {
     private readonly ConcurrentDictionary<string, FakeCollection> _collections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FakeObject> _objects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _singletons = new(StringComparer.Ordinal);
 
     public FakeCollection Collection(string listPath) => _collections.GetOrAdd(listPath, _ => new FakeCollection());
 
@@ -43,6 +44,11 @@ public sealed class FakeStripeData
     }
 
     public FakeObject? Find(string id) => _objects.GetValueOrDefault(id);
+
+    /// <summary>Sets the one object an account has of a kind without ids (<c>GET /v1/balance</c>).</summary>
+    public void SetSingleton(string path, string json) => _singletons[path] = System.Text.Encoding.UTF8.GetBytes(json);
+
+    public byte[]? FindSingleton(string path) => _singletons.GetValueOrDefault(path);
 
     public void Remove(string listPath, string id)
     {

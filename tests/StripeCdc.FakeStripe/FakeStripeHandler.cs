@@ -10,7 +10,13 @@ namespace StripeCdc.FakeStripe;
 internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
 {
     private static readonly string[] CreatedOperators = ["gte", "gt", "lte", "lt"];
-    private static readonly HashSet<string> FilterNames = new(StringComparer.Ordinal) { "customer", "charge", "subscription", "type", "delivery_success" };
+    // Stripe's equality filters, among them the parent ids some lists need (financial_account for Treasury, …)
+    // and object=card|bank_account|source on a customer's sources.
+    private static readonly HashSet<string> FilterNames = new(StringComparer.Ordinal)
+    {
+        "customer", "charge", "subscription", "type", "delivery_success", "object",
+        "financial_account", "value_list", "card", "setup_intent", "payment_record", "account",
+    };
 
     public FakeStripeData Data { get; } = data;
 
@@ -67,6 +73,11 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
         if (!HttpMethods.IsGet(request.Method))
         {
             return await ErrorAsync(context, 404, "invalid_request_error", $"Unrecognized request URL ({request.Method}: {path}).");
+        }
+
+        if (Data.FindSingleton(path) is { } singleton)
+        {
+            return await WriteAsync(context, 200, singleton);
         }
 
         var lastSlash = path.LastIndexOf('/');

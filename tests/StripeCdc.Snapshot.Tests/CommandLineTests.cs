@@ -9,7 +9,7 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData(new[] { "--help" }, "Without a command it runs as a worker", new[] { "snapshot", "reconcile", "webhooks", "dlq", "--source" })]
     [InlineData(new[] { "help" }, "Without a command it runs as a worker", new[] { "snapshot", "reconcile", "webhooks", "dlq" })]
-    [InlineData(new[] { "snapshot", "--help" }, "Backfill resources from the Stripe API", new[] { "--resources", "--restart", "--source", "payment_method" })]
+    [InlineData(new[] { "snapshot", "--help" }, "Backfill resources from the Stripe API", new[] { "--resources", "--restart", "--source", "snapshot resources" })]
     [InlineData(new[] { "reconcile", "-h" }, "Events API that the connector has not committed", new[] { "--from", "--to", "--hours", "--failed-only" })]
     [InlineData(new[] { "webhooks", "--help" }, "webhook endpoint that delivers to the connector", new[] { "create", "list", "update", "delete" })]
     [InlineData(new[] { "webhooks", "create", "--help" }, "store its signing secret", new[] { "--url", "--resources", "--description" })]

@@ -36,6 +36,18 @@ public sealed class StripeEvent
     /// <summary><c>data.object.object</c>, the Stripe object type.</summary>
     public string? ObjectType { get; init; }
 
+    /// <summary><c>data.object.customer</c> of an object without an id (read only then).</summary>
+    public string? ObjectCustomer { get; init; }
+
+    /// <summary>
+    /// The id the object's records are keyed by: its own, or for an object without one (<c>balance</c>,
+    /// <c>cash_balance</c>, an entitlement summary) the singleton's: the object type, followed by the
+    /// customer it belongs to when it names one (<c>cash_balance:cus_…</c>), so two customers' never collide
+    /// (SPEC §10, every object has a row).
+    /// </summary>
+    public string? ObjectKeyId => ObjectId
+        ?? (ObjectType is null ? null : ObjectCustomer is null ? ObjectType : ObjectType + ":" + ObjectCustomer);
+
     /// <summary>For thin events: <c>related_object.id</c> and <c>related_object.type</c>.</summary>
     public string? RelatedObjectId { get; init; }
 

@@ -144,6 +144,7 @@ public static class StripeEventParser
             PreviousAttributes = data.PreviousAttributes,
             ObjectId = data.Identity.Id,
             ObjectType = data.Identity.Type,
+            ObjectCustomer = data.Identity.Customer,
             RelatedObjectId = related.Id,
             RelatedObjectType = related.Type,
         };
@@ -213,6 +214,11 @@ public static class StripeEventParser
             {
                 identity.Type = ReadOptionalString(ref reader);
             }
+            else if (identity.Id is null && reader.ValueTextEquals("customer"u8))
+            {
+                // Only an object without an id needs it (its key, see StripeEvent.ObjectKeyId); Stripe writes id first.
+                identity.Customer = ReadOptionalString(ref reader);
+            }
             else
             {
                 reader.Read();
@@ -257,5 +263,6 @@ public static class StripeEventParser
     {
         public string? Id;
         public string? Type;
+        public string? Customer;
     }
 }

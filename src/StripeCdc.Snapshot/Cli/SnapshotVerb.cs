@@ -8,24 +8,26 @@ namespace StripeCdc.Snapshot.Cli;
 /// <summary><c>snapshot</c>: backfills resources from the Stripe API into the topics, with progress.</summary>
 internal static class SnapshotVerb
 {
+
     public static Command Create(CliContext context)
     {
         var resources = CliValues.ListOption(
             "--resources",
-            "Resources to snapshot, comma-separated (default: the source's selected resources that can be snapshotted). One of: "
-                + string.Join(", ", SnapshotResource.All.Select(r => r.Name)) + ".",
-            name => SnapshotResource.Find(name) is null
-                ? $"'{name}' cannot be snapshotted; choose from {string.Join(", ", SnapshotResource.All.Select(r => r.Name))}."
-                : null);
+            "Resources to snapshot, comma-separated, or 'all' (default: the source's selected resources that can be snapshotted). "
+                + "'snapshot resources' lists them.",
+            name => name == SnapshotResource.AllName || SnapshotResource.Find(name) is not null
+                ? null
+                : $"'{name}' cannot be snapshotted; 'snapshot resources' lists the resources that can.");
         var restart = new Option<bool>("--restart") { Description = "Start from the beginning, ignoring an unfinished checkpoint." };
         var command = new Command("snapshot", "Backfill resources from the Stripe API into their topics; resumes from the last checkpoint.")
         {
             resources,
             restart,
+            ResourcesVerb.Create(context.Output),
         };
         command.SetAction((parsed, cancellationToken) => context.RunAsync(parsed, writesRecords: true, deduplicates: false, async (services, source, token) =>
         {
-            var selected = parsed.GetValue(resources) ?? SnapshotServiceCollectionExtensions.DefaultResources(source);
+            var selected = parsed.GetValue(resources) is { } named ? SnapshotResource.Expand(named) : SnapshotServiceCollectionExtensions.DefaultResources(source);
             var job = new SnapshotJob(
                 "snap_" + Guid.NewGuid().ToString("N")[..16],
                 source.Name,

@@ -49,10 +49,10 @@ internal sealed partial class JobRegistry(
             return (null, $"Source '{sourceName}' has no StripeApiKey.");
         }
 
-        var selected = resources is { Count: > 0 } ? resources : SnapshotServiceCollectionExtensions.DefaultResources(source);
+        var selected = resources is { Count: > 0 } ? SnapshotResource.Expand(resources) : SnapshotServiceCollectionExtensions.DefaultResources(source);
         if (selected.FirstOrDefault(r => SnapshotResource.Find(r) is null) is { } unknown)
         {
-            return (null, $"'{unknown}' cannot be snapshotted; choose from {string.Join(", ", SnapshotResource.All.Select(r => r.Name))}.");
+            return (null, $"'{unknown}' cannot be snapshotted; 'snapshot resources' lists the resources that can.");
         }
 
         if (_snapshots.Values.Any(j => j.Source.Equals(source.Name, StringComparison.OrdinalIgnoreCase) && j.State is JobState.Pending or JobState.Running))

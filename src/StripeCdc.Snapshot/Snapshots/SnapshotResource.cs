@@ -1,37 +1,23 @@
+using StripeCdc.Snapshot.Catalog;
+
 namespace StripeCdc.Snapshot.Snapshots;
 
 /// <summary>
-/// A resource that can be snapshotted (SPEC §6): its list endpoint, the filters it needs, and the prefix
-/// of its live event types. A snapshot record is typed <c>&lt;prefix&gt;.snapshot</c>, so routing sends it
-/// where the object's live events go (SPEC §3, snapshot parity): a subscription's events are
-/// <c>customer.subscription.*</c>, every other resource's are <c>&lt;name&gt;.*</c>.
+/// A resource that can be snapshotted (SPEC §6): its list endpoint (or, for a singleton, the one object's
+/// path), the filters it needs, the parent it is walked through, and the prefix of its live event types.
+/// A snapshot record is typed <c>&lt;prefix&gt;.snapshot</c>, so routing sends it where the object's live
+/// events go (SPEC §3, snapshot parity): a subscription's events are <c>customer.subscription.*</c>.
 /// </summary>
 internal sealed record SnapshotResource(
     string Name,
     string ListPath,
     IReadOnlyList<KeyValuePair<string, string>> Query,
-    bool WalksCustomers = false,
-    string? EventPrefix = null)
+    string? EventPrefix = null,
+    ParentWalk? Parent = null,
+    bool IsSingleton = false)
 {
-    public static readonly IReadOnlyList<SnapshotResource> All =
-    [
-        new("customer", "/v1/customers", []),
-        new("charge", "/v1/charges", []),
-        new("payment_intent", "/v1/payment_intents", []),
-        new("invoice", "/v1/invoices", []),
-        // Without status=all the list leaves out cancelled subscriptions.
-        new("subscription", "/v1/subscriptions", [new("status", "all")], EventPrefix: "customer.subscription"),
-        new("product", "/v1/products", []),
-        new("price", "/v1/prices", []),
-        new("payout", "/v1/payouts", []),
-        new("refund", "/v1/refunds", []),
-        // Listed per customer: /v1/customers/{id}/payment_methods.
-        new("payment_method", "/v1/customers/{customer}/payment_methods", [], WalksCustomers: true),
-        new("balance_transaction", "/v1/balance_transactions", []),
-        new("coupon", "/v1/coupons", []),
-        new("plan", "/v1/plans", []),
-        new("setup_intent", "/v1/setup_intents", []),
-    ];
+    /// <summary>Every resource of the catalogue (<see cref="ResourceCatalog"/>).</summary>
+    public static IReadOnlyList<SnapshotResource> All => ResourceCatalog.Default.Resources;
 
     /// <summary>The prefix of the object's live event types: <c>customer.subscription</c> for a subscription.</summary>
     public string EventTypePrefix => EventPrefix ?? Name;
@@ -51,8 +37,21 @@ internal sealed record SnapshotResource(
         return dot < 0 ? EventTypePrefix : EventTypePrefix[..dot];
     }
 
-    public static SnapshotResource? Find(string name) =>
-        All.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The name that selects the whole catalogue (<c>--resources all</c>).</summary>
+    public const string AllName = "all";
 
-    public string PathFor(string customerId) => ListPath.Replace("{customer}", Uri.EscapeDataString(customerId), StringComparison.Ordinal);
+    public static SnapshotResource? Find(string name) => ResourceCatalog.Default.Find(name);
+
+    /// <summary>The names asked for, with <c>all</c> standing for every resource of the catalogue.</summary>
+    public static IReadOnlyList<string> Expand(IReadOnlyList<string> names) =>
+        names.Contains(AllName, StringComparer.OrdinalIgnoreCase) ? [.. All.Select(r => r.Name)] : names;
+
+    /// <summary>The list path and query for one parent's children.</summary>
+    public (string Path, IReadOnlyList<KeyValuePair<string, string>> Query) ListFor(string parentId) =>
+        Parent is { QueryParameter: { } parameter }
+            ? (ListPath, [.. Query, new(parameter, parentId)])
+            : (ListPath.Replace(ListEndpointRecorder.ParentMarker, Uri.EscapeDataString(parentId), StringComparison.Ordinal), Query);
 }
+
+/// <summary>The parent resource whose objects a list is read under, by path (<c>/v1/customers/{parent}/…</c>) or by a query parameter.</summary>
+internal sealed record ParentWalk(string Resource, string? QueryParameter);

@@ -93,14 +93,34 @@ internal sealed partial class SnapshotRunner(
         }
 
         progress.Start(checkpoint.Objects);
-        if (resource.WalksCustomers)
+        if (resource.IsSingleton)
         {
-            await WalkCustomersAsync(source, api, resource, checkpoint, progress, cancellationToken);
+            await ReadSingletonAsync(source, api, resource, checkpoint, progress, cancellationToken);
+        }
+        else if (resource.Parent is { } parent)
+        {
+            await WalkParentsAsync(source, api, resource, SnapshotResource.Find(parent.Resource)!, checkpoint, progress, cancellationToken);
         }
         else
         {
-            await ReadListAsync(source, api, resource, resource.ListPath, checkpoint, progress, cancellationToken);
+            await ReadListAsync(source, api, resource, resource.ListPath, resource.Query, checkpoint, progress, cancellationToken);
         }
+    }
+
+    /// <summary>An object without an id (<c>balance</c>): one GET, one record.</summary>
+    private async Task ReadSingletonAsync(
+        SourceSettings source,
+        StripeApiClient api,
+        SnapshotResource resource,
+        ResourceCheckpoint checkpoint,
+        ResourceProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var requestedAt = time.GetUtcNow();
+        var json = await api.GetAsync(resource.ListPath, resource.Query, cancellationToken);
+        await emitter.EmitAsync(source, checkpoint.RunId, resource, [new StripeListElement(json, Id: null)], requestedAt, api.IsLive, cancellationToken);
+        progress.PageDone(1);
+        await checkpoints.SaveAsync(source.Name, checkpoint with { Objects = checkpoint.Objects + 1, Completed = true, UpdatedAt = time.GetUtcNow() }, cancellationToken);
     }
 
     /// <summary>Reads one list to its end from the checkpoint's cursor; returns the checkpoint after the last page.</summary>
@@ -109,6 +129,7 @@ internal sealed partial class SnapshotRunner(
         StripeApiClient api,
         SnapshotResource resource,
         string path,
+        IReadOnlyList<KeyValuePair<string, string>> query,
         ResourceCheckpoint checkpoint,
         ResourceProgress progress,
         CancellationToken cancellationToken,
@@ -118,7 +139,7 @@ internal sealed partial class SnapshotRunner(
         // A page's read time is when it was asked for, not when it is written: a change made in between
         // has a later event, which must win over this read (SPEC §10's ordering guard).
         var requestedAt = time.GetUtcNow();
-        var next = api.ListAsync(path, resource.Query, checkpoint.Cursor, prefetch.Token);
+        var next = api.ListAsync(path, query, checkpoint.Cursor, prefetch.Token);
         try
         {
             while (true)
@@ -129,7 +150,7 @@ internal sealed partial class SnapshotRunner(
                 if (more)
                 {
                     requestedAt = time.GetUtcNow();
-                    next = api.ListAsync(path, resource.Query, page.LastId, prefetch.Token);
+                    next = api.ListAsync(path, query, page.LastId, prefetch.Token);
                 }
 
                 await emitter.EmitAsync(source, checkpoint.RunId, resource, page.Elements, readAt, api.IsLive, cancellationToken);
@@ -159,21 +180,25 @@ internal sealed partial class SnapshotRunner(
         }
     }
 
-    /// <summary>Payment methods: every customer's list, in customer order, resumable inside a customer.</summary>
-    private async Task WalkCustomersAsync(
+    /// <summary>
+    /// A list under a parent (payment methods per customer, persons per account, …): every parent's list, in
+    /// parent order, resumable inside a parent.
+    /// </summary>
+    private async Task WalkParentsAsync(
         SourceSettings source,
         StripeApiClient api,
         SnapshotResource resource,
+        SnapshotResource parentResource,
         ResourceCheckpoint checkpoint,
         ResourceProgress progress,
         CancellationToken cancellationToken)
     {
         var previous = checkpoint.ParentCursor;
-        await foreach (var customers in api.ListAllAsync("/v1/customers", [], checkpoint.ParentCursor, cancellationToken))
+        await foreach (var parents in api.ListAllAsync(parentResource.ListPath, parentResource.Query, checkpoint.ParentCursor, cancellationToken))
         {
-            foreach (var customer in customers.Elements)
+            foreach (var parent in parents.Elements)
             {
-                if (customer.Id is not { } customerId)
+                if (parent.Id is not { } parentId)
                 {
                     continue;
                 }
@@ -181,15 +206,16 @@ internal sealed partial class SnapshotRunner(
                 var inner = checkpoint with
                 {
                     ParentCursor = previous,
-                    Parent = customerId,
-                    Cursor = checkpoint.Parent == customerId ? checkpoint.Cursor : null,
+                    Parent = parentId,
+                    Cursor = checkpoint.Parent == parentId ? checkpoint.Cursor : null,
                 };
-                checkpoint = await ReadListAsync(source, api, resource, resource.PathFor(customerId), inner, progress, cancellationToken, completesResource: false);
-                checkpoint = checkpoint with { ParentCursor = customerId, Parent = null, Cursor = null };
-                previous = customerId;
+                var (path, query) = resource.ListFor(parentId);
+                checkpoint = await ReadListAsync(source, api, resource, path, query, inner, progress, cancellationToken, completesResource: false);
+                checkpoint = checkpoint with { ParentCursor = parentId, Parent = null, Cursor = null };
+                previous = parentId;
             }
 
-            // A customer page done: its customers need not be walked again after a restart.
+            // A page of parents done: they need not be walked again after a restart.
             await checkpoints.SaveAsync(source.Name, checkpoint with { UpdatedAt = time.GetUtcNow() }, cancellationToken);
         }
 

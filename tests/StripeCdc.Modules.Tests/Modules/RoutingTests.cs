@@ -47,6 +47,21 @@ public sealed class RoutingTests
         Assert.Equal("stripe.customer", Assert.Single(harness.Sink.Records).Topic);
     }
 
+    [Theory]
+    [InlineData("balance.available", """{"object":"balance","available":[{"amount":1000,"currency":"usd"}],"livemode":false}""", """{"id":"balance"}""")]
+    [InlineData("tax.settings.updated", """{"object":"tax.settings","defaults":{"tax_behavior":null},"livemode":false,"status":"active"}""", """{"id":"tax.settings"}""")]
+    [InlineData("cash_balance.funds_available", """{"object":"cash_balance","available":{"usd":500},"customer":"cus_9","livemode":false}""", """{"id":"cash_balance:cus_9"}""")]
+    [InlineData("billing.alert.triggered", """{"object":"billing.alert_triggered","alert":{"id":"alrt_1","object":"billing.alert"},"created":1790000000,"customer":"cus_7","livemode":false,"value":100}""", """{"id":"billing.alert_triggered:cus_7"}""")]
+    public async Task An_object_without_an_id_is_keyed_as_its_account_s_or_customer_s_singleton(string type, string dataObject, string key)
+    {
+        using var harness = new PipelineHarness(PipelineHarness.Source(settings: ("Resources", "balance,tax,cash_balance,billing")));
+
+        var context = await harness.ProcessAsync(StripeObjects.Event(type, dataObject));
+
+        Assert.Equal(PipelineOutcome.Produced, context.Outcome);
+        Assert.Equal(key, System.Text.Encoding.UTF8.GetString(Assert.Single(harness.Sink.Records).Key!));
+    }
+
     [Fact]
     public async Task Key_is_the_data_object_id_as_json()
     {

@@ -141,13 +141,44 @@ public sealed class PostgresStateTableTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task TopicPrefix_and_Schema_name_the_tables()
+    public async Task TopicPrefix_and_Schema_name_the_tables_with_plain_identifiers()
     {
-        await using var host = await StartAsync(("TopicPrefix", "acme."), ("StripeCdc:Sinks:Postgres:Schema", "billing"));
+        await using var host = await StartAsync(("TopicPrefix", "Acme."), ("StripeCdc:Sinks:Postgres:Schema", "billing"));
 
         await host.ProcessAsync(StripeObjects.Event("customer.created", StripeObjects.Customer("cus_x", "x@example.com"), id: "evt_x", created: T));
 
-        Assert.Equal("x@example.com", await host.ScalarAsync<string>("select data->>'email' from billing.\"acme.customer\""));
+        Assert.Equal("x@example.com", await host.ScalarAsync<string>("select data->>'email' from billing.acme_customer"));
+    }
+
+    [Fact]
+    public async Task A_table_an_older_version_named_after_its_topic_is_renamed_with_its_rows()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand(
+                "create schema stripe; create table stripe.\"acme.customer\" (id text primary key, data jsonb not null default '{}'); insert into stripe.\"acme.customer\" (id, data) values ('cus_old', '{\"email\":\"old@example.com\"}')",
+                connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var host = await PostgresHost.StartAsync(database, ("TopicPrefix", "acme."));
+        await host.ProcessAsync(StripeObjects.Event("customer.created", StripeObjects.Customer("cus_new", "new@example.com"), id: "evt_new", created: T));
+
+        var rows = await host.QueryAsync("select id, data->>'email' from stripe.acme_customer order by id");
+        Assert.Equal(["cus_new", "cus_old"], rows.Select(r => (string)r[0]!));
+        Assert.Equal(0L, await host.ScalarAsync<long>("select count(*) from pg_tables where schemaname = 'stripe' and tablename = 'acme.customer'"));
+    }
+
+    [Fact]
+    public async Task Two_topics_that_map_to_one_table_name_are_a_start_up_error_naming_both()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(("Resources", "checkout.session,checkout_session"), ("Routing", "ObjectType")));
+
+        var message = failure is AggregateException aggregate ? aggregate.Flatten().InnerExceptions[0].Message : failure.Message;
+        Assert.Contains("'checkout.session'", message, StringComparison.Ordinal);
+        Assert.Contains("'checkout_session'", message, StringComparison.Ordinal);
     }
 
     private static PostgresSinkMetrics Metrics(PostgresHost host) => host.Services.GetRequiredService<PostgresSinkMetrics>();

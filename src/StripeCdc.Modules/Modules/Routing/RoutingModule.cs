@@ -7,7 +7,8 @@ namespace StripeCdc.Modules.Routing;
 
 /// <summary>
 /// Creates the event's record: topic from the resource (SPEC §3 routing, <c>TopicPrefix</c>, unselected
-/// resources under <c>DEFAULT_TOPIC</c>/<c>SKIP</c>/<c>FAIL</c>), key from <c>data.object.id</c>,
+/// resources under <c>DEFAULT_TOPIC</c>/<c>SKIP</c>/<c>FAIL</c>), key from <c>data.object.id</c> (a singleton's own key
+/// for an object without one),
 /// payload from <c>data.object</c>.
 /// </summary>
 internal sealed class RoutingModule(StripeCdcMetrics metrics) : IRecordModule
@@ -42,7 +43,7 @@ internal sealed class RoutingModule(StripeCdcMetrics metrics) : IRecordModule
             }
         }
 
-        context.Records.Add(new OutgoingRecord(topic, RecordKeys.ForObject(stripeEvent.ObjectId), stripeEvent.DataObject));
+        context.Records.Add(new OutgoingRecord(topic, RecordKeys.ForObject(stripeEvent.ObjectKeyId), stripeEvent.DataObject));
         return next(context);
     }
 }

@@ -1,9 +1,23 @@
 namespace StripeCdc.Sinks.Postgres;
 
-/// <summary>Quotes schema and table names: topics may hold dots (<c>TopicPrefix=stripe.</c>) or capitals.</summary>
+/// <summary>Table names made from topics, and quoting for the schema name an operator chose.</summary>
 internal static class PostgresIdentifiers
 {
     public const string LedgerTable = "event_ledger";
+
+    /// <summary>
+    /// The table of a topic (SPEC §10): lowercased, every character outside <c>[a-z0-9_]</c> made <c>_</c>
+    /// (<c>o.checkout.session</c> → <c>o_checkout_session</c>), so no query needs quoted identifiers.
+    /// </summary>
+    public static string TableName(string topic) =>
+        string.Create(topic.Length, topic, static (name, topic) =>
+        {
+            for (var i = 0; i < topic.Length; i++)
+            {
+                var c = char.ToLowerInvariant(topic[i]);
+                name[i] = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' ? c : '_';
+            }
+        });
 
     public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

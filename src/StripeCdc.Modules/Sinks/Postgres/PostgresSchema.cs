@@ -29,7 +29,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
     /// <summary>The ledger retention as an SQL interval literal (configuration, not user data).</summary>
     public string LedgerRetention { get; } = $"interval '{(long)options.Value.LedgerRetention.TotalSeconds} seconds'";
 
-    public string Table(string topic) => Qualified(_schema, topic);
+    public string Table(string topic) => Qualified(_schema, TableName(topic));
 
     /// <summary>Creates the schema, the ledger and the tables of every known topic.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -44,6 +44,13 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
                     : children.Contains(topic) ? PostgresTableKind.Child
                     : PostgresTableKind.State;
             }
+        }
+
+        var collision = tables.Keys.GroupBy(TableName).FirstOrDefault(g => g.Count() > 1);
+        if (collision is not null)
+        {
+            throw new InvalidOperationException(
+                $"The topics {string.Join(" and ", collision.Select(t => $"'{t}'"))} would share the Postgres table '{collision.Key}'; rename one (TopicPrefix, DefaultTopic, DeadLetterQueue:Topic).");
         }
 
         await CreateAsync(tables, withLedger: true, cancellationToken);
@@ -84,6 +91,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
 
             foreach (var (topic, kind) in tables)
             {
+                sql.AddRange(RenameFromTopicName(topic));
                 sql.AddRange(TableDdl(Table(topic), kind));
             }
 
@@ -109,6 +117,25 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>A table an older version named after the topic itself (<c>"acme.customer"</c>) takes its plain name, rows and all.</summary>
+    private IEnumerable<string> RenameFromTopicName(string topic)
+    {
+        var table = TableName(topic);
+        if (table == topic)
+        {
+            yield break;
+        }
+
+        var old = Qualified(_schema, topic);
+        yield return $"""
+            DO $$ BEGIN
+              IF to_regclass('{old.Replace("'", "''", StringComparison.Ordinal)}') IS NOT NULL AND to_regclass('{Table(topic)}') IS NULL THEN
+                ALTER TABLE {old} RENAME TO {table};
+              END IF;
+            END $$
+            """;
     }
 
     private IEnumerable<string> LedgerDdl()
