@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StripeCdc.Configuration;
 using StripeCdc.EmbeddedKafka;
 using StripeCdc.Flags;
+using StripeCdc.Hosting;
 using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
@@ -19,6 +20,7 @@ internal static class IngestApplication
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddStartupFailureReporting();
         AddSecretsFile(builder.Configuration);
         configure?.Invoke(builder);
         var embedded = EmbeddedKafkaStartup.StartIfEnabled(builder.Configuration);
@@ -65,6 +67,17 @@ internal static class IngestApplication
         var secrets = new ConfigurationBuilder().AddStripeCdcSecretsFile().Sources[0];
         var sources = ((IConfigurationBuilder)configuration).Sources;
         var environment = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
-        sources.Insert(environment < 0 ? sources.Count : environment, secrets);
+        try
+        {
+            sources.Insert(environment < 0 ? sources.Count : environment, secrets);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException or InvalidDataException)
+        {
+            var reason = (ex.InnerException ?? ex).Message.ReplaceLineEndings(" ");
+            throw new StartupException(
+                $"The secrets file {SecretsFileConfigurationExtensions.DefaultPath} cannot be read: {reason} "
+                + $"Let this user read it (chmod 600), fix its JSON, or point {SecretsFileConfigurationExtensions.PathVariable} at another file.",
+                ex);
+        }
     }
 }
