@@ -30,9 +30,6 @@ internal static class IngestApplication
             builder.Services.AddSingleton(_ => embedded);
         }
 
-        // Last, so switches made from any service's admin API win over configured flags.
-        builder.AddSharedModuleFlags();
-
         builder.AddServiceDefaults();
         if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
         {
@@ -40,6 +37,10 @@ internal static class IngestApplication
         }
 
         builder.Services.AddStripeCdcIngest(builder.Configuration);
+
+        // Last, so switches made from any service's admin API win over configured flags, and a cluster that
+        // cannot create topics is reported for the sources' topics before the internal ones.
+        builder.AddSharedModuleFlags();
 
         var app = builder.Build();
         if (embedded is not null)

@@ -21,7 +21,7 @@ public sealed class StartupFailureTests(KafkaFixture kafka)
     {
         var source = new TestSource();
         var flagsTopic = $"t{source.Id}.flags";
-        var settings = WithSourceTopicsOnly(source, ("StripeCdc:ModuleFlags:Topic", flagsTopic));
+        var settings = WithTopicsExcept(source, flagsTopic, flagsTopic);
 
         var run = await ChildIngest.RunUntilExitAsync(settings, TimeSpan.FromSeconds(60));
 
@@ -35,9 +35,7 @@ public sealed class StartupFailureTests(KafkaFixture kafka)
     public async Task Without_the_ledger_topic_on_a_cluster_that_refuses_CreateTopics_the_ingest_exits_1_within_20_s_naming_the_topic()
     {
         var source = new TestSource();
-        var flagsTopic = $"t{source.Id}.flags";
-        kafka.Cluster.CreateTopic(flagsTopic, partitions: 1);
-        var settings = WithSourceTopicsOnly(source, ("StripeCdc:ModuleFlags:Topic", flagsTopic));
+        var settings = WithTopicsExcept(source, $"t{source.Id}.flags", source.LedgerTopic);
 
         var run = await ChildIngest.RunUntilExitAsync(settings, TimeSpan.FromSeconds(60));
 
@@ -95,7 +93,7 @@ public sealed class StartupFailureTests(KafkaFixture kafka)
         await File.WriteAllTextAsync(blocker, "a file where the key folder should be");
         var folder = Path.Combine(blocker, "api-keys");
         var source = new TestSource().Set("ApiKey", "").Set("StripeCdc:Ingest:ApiKeyFolder", folder);
-        var settings = WithSourceTopicsOnly(source, ("StripeCdc:ModuleFlags:Topic", $"t{source.Id}.flags"), internalTopics: true);
+        var settings = WithTopicsExcept(source, $"t{source.Id}.flags");
 
         var run = await ChildIngest.RunUntilExitAsync(settings, TimeSpan.FromSeconds(60));
 
@@ -144,20 +142,17 @@ public sealed class StartupFailureTests(KafkaFixture kafka)
         return line;
     }
 
-    /// <summary>The source's own topics on the shared cluster, without the ledger and module switch topics unless asked.</summary>
-    private Dictionary<string, string?> WithSourceTopicsOnly(TestSource source, (string Key, string Value) flags, bool internalTopics = false)
+    /// <summary>Every topic the deployment needs on the shared cluster (its own module switch topic included) except <paramref name="missing"/>.</summary>
+    private Dictionary<string, string?> WithTopicsExcept(TestSource source, string flagsTopic, params string[] missing)
     {
         var settings = new Dictionary<string, string?>(source.Settings)
         {
             ["ConnectionStrings:kafka"] = kafka.BootstrapServers,
-            [flags.Key] = flags.Value,
+            ["StripeCdc:ModuleFlags:Topic"] = flagsTopic,
         };
-        foreach (var topic in EmbeddedKafkaStartup.Topics(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()))
+        foreach (var topic in EmbeddedKafkaStartup.Topics(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).Except(missing))
         {
-            if (internalTopics || (topic != source.LedgerTopic && topic != flags.Value))
-            {
-                kafka.Cluster.CreateTopic(topic);
-            }
+            kafka.Cluster.CreateTopic(topic, partitions: topic == flagsTopic ? 1 : 3);
         }
 
         return settings;
