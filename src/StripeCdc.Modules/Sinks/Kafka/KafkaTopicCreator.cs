@@ -91,7 +91,7 @@ public sealed partial class KafkaTopicCreator(KafkaClientConfigs configs, IOptio
         catch (KafkaException ex)
         {
             throw new KafkaTopicException(
-                $"Kafka ({configs.BootstrapServers}, ConnectionStrings:kafka) did not answer a metadata request for topic '{first.Name}' within {MetadataTimeout.TotalSeconds:0} s: {ex.Error.Reason}.",
+                $"Kafka ({configs.BootstrapServers}, ConnectionStrings:kafka) did not answer a metadata request for topic '{first.Name}' within {MetadataTimeout.TotalSeconds:0} s: {ex.Error.Reason}. Check that the cluster runs and ConnectionStrings:kafka names it.",
                 ex);
         }
 
