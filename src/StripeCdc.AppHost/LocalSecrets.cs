@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using StripeCdc.Configuration;
 
 namespace StripeCdc.AppHost;
 

@@ -1,15 +1,5 @@
+using StripeCdc.Hosting;
 using StripeCdc.Ingest.Hosting;
-using StripeCdc.Sinks.Kafka;
 
-var app = IngestApplication.Build(args);
-try
-{
-    await app.RunAsync();
-    return 0;
-}
-catch (KafkaTopicException ex)
-{
-    // A missing topic is a deployment error, not a crash: one clear line and exit code 1.
-    await Console.Error.WriteLineAsync($"StripeCdc ingest cannot start: {ex.Message}");
-    return 1;
-}
+// A start-up failure (a missing topic, an unreachable cluster or database, a bad setting) is one line and exit code 1.
+return await StartupFailureReporter.RunAsync("ingest", () => IngestApplication.Build(args));

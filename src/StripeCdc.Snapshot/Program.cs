@@ -1,3 +1,4 @@
+using StripeCdc.Hosting;
 using StripeCdc.Snapshot.Cli;
 using StripeCdc.Snapshot.Hosting;
 
@@ -6,5 +7,5 @@ if (args.Length > 0 && CliApp.Commands.Contains(args[0], StringComparer.OrdinalI
     return await CliApp.RunAsync(args);
 }
 
-await WorkerApp.Build(args).RunAsync();
-return 0;
+// A start-up failure (a missing topic, an unreachable cluster or database, a bad setting) is one line and exit code 1.
+return await StartupFailureReporter.RunAsync("snapshot worker", () => WorkerApp.Build(args));

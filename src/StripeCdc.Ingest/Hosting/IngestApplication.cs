@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StripeCdc.Configuration;
 using StripeCdc.EmbeddedKafka;
 using StripeCdc.Flags;
+using StripeCdc.Hosting;
 using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
@@ -19,6 +20,7 @@ internal static class IngestApplication
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddStartupFailureReporting();
         AddSecretsFile(builder.Configuration);
         configure?.Invoke(builder);
         var embedded = EmbeddedKafkaStartup.StartIfEnabled(builder.Configuration);
@@ -28,9 +30,6 @@ internal static class IngestApplication
             builder.Services.AddSingleton(_ => embedded);
         }
 
-        // Last, so switches made from any service's admin API win over configured flags.
-        builder.AddSharedModuleFlags();
-
         builder.AddServiceDefaults();
         if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
         {
@@ -38,6 +37,10 @@ internal static class IngestApplication
         }
 
         builder.Services.AddStripeCdcIngest(builder.Configuration);
+
+        // Last, so switches made from any service's admin API win over configured flags, and a cluster that
+        // cannot create topics is reported for the sources' topics before the internal ones.
+        builder.AddSharedModuleFlags();
 
         var app = builder.Build();
         if (embedded is not null)
@@ -65,6 +68,17 @@ internal static class IngestApplication
         var secrets = new ConfigurationBuilder().AddStripeCdcSecretsFile().Sources[0];
         var sources = ((IConfigurationBuilder)configuration).Sources;
         var environment = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
-        sources.Insert(environment < 0 ? sources.Count : environment, secrets);
+        try
+        {
+            sources.Insert(environment < 0 ? sources.Count : environment, secrets);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException or InvalidDataException)
+        {
+            var reason = (ex.InnerException ?? ex).Message.ReplaceLineEndings(" ");
+            throw new StartupException(
+                $"The secrets file {SecretsFileConfigurationExtensions.DefaultPath} cannot be read: {reason} "
+                + $"Let this user read it (chmod 600), fix its JSON, or point {SecretsFileConfigurationExtensions.PathVariable} at another file.",
+                ex);
+        }
     }
 }

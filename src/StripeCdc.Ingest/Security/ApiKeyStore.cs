@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using StripeCdc.Configuration;
+using StripeCdc.Hosting;
 
 namespace StripeCdc.Ingest.Security;
 
@@ -18,6 +19,21 @@ internal sealed class ApiKeyStore(string folder, TextWriter console)
     public string PathFor(string source) => Path.Combine(folder, source + ".key");
 
     public string GetOrCreate(string source)
+    {
+        try
+        {
+            return GetOrCreateCore(source);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new StartupException(
+                $"The generated API key of source '{source}' cannot be kept in {folder} (StripeCdc:Ingest:ApiKeyFolder): {ex.Message} "
+                + $"Give this user a folder it can write (mode 0700), or set StripeCdc:Sources:{source}:ApiKey.",
+                ex);
+        }
+    }
+
+    private string GetOrCreateCore(string source)
     {
         var path = PathFor(source);
         if (File.Exists(path))

@@ -7,12 +7,26 @@ namespace StripeCdc.Configuration;
 /// Files that hold secrets (signing secrets, API keys): readable by their owner only from the first byte
 /// (created with mode 0600, never chmod-ed afterwards) and replaced atomically (a fresh temporary file
 /// beside the target, then a rename), so a reader sees the old content or the new, never a part.
-/// The folder is created 0700 when missing.
+/// The folder is created 0700 when missing. The AppHost compiles this file too (linked), for the secrets it hands
+/// to the services.
 /// </summary>
 public static class PrivateFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyFolder = OwnerOnly | UnixFileMode.UserExecute;
+
+    /// <summary>Creates the folder (and its missing parents) readable by its owner only; nothing happens when it exists.</summary>
+    public static void CreateFolder(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, OwnerOnlyFolder);
+        }
+    }
 
     /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/>, replacing what is there.</summary>
     public static void Write(string path, string contents) => WriteCore(path, contents, overwrite: true);
@@ -36,14 +50,7 @@ public static class PrivateFile
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
         {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(folder);
-            }
-            else
-            {
-                Directory.CreateDirectory(folder, OwnerOnlyFolder);
-            }
+            CreateFolder(folder);
         }
 
         // A fresh, unpredictable name created exclusively: nothing planted at a fixed temporary path is ever written into.

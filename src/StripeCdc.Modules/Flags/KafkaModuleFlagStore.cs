@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StripeCdc.Hosting;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Sinks.Kafka;
@@ -81,8 +82,8 @@ internal sealed partial class KafkaModuleFlagStore : IModuleFlagStore, IHostedSe
         }
         catch (TimeoutException ex)
         {
-            throw new InvalidOperationException(
-                $"The module switches could not be read from topic '{_options.Topic}' within {_options.LoadTimeout} (StripeCdc:ModuleFlags:LoadTimeout).", ex);
+            throw new StartupException(
+                $"The module switches could not be read from topic '{_options.Topic}' within {_options.LoadTimeout} (StripeCdc:ModuleFlags:LoadTimeout): check that the cluster (ConnectionStrings:kafka) answers, or raise the timeout.", ex);
         }
 
         _overrides.RaiseReload();

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StripeCdc.Hosting;
 using StripeCdc.Sinks;
 using StripeCdc.Sinks.Kafka;
 
@@ -141,8 +142,8 @@ internal sealed partial class KafkaEventLedger : IEventLedger, IHostedService, I
         }
         catch (TimeoutException ex)
         {
-            throw new InvalidOperationException(
-                $"The event ledger could not read topic '{_options.Topic}' within {_options.LoadTimeout} (StripeCdc:Ledger:LoadTimeout).", ex);
+            throw new StartupException(
+                $"The event ledger could not read topic '{_options.Topic}' within {_options.LoadTimeout} (StripeCdc:Ledger:LoadTimeout): check that the cluster (ConnectionStrings:kafka) answers, or raise the timeout.", ex);
         }
 
         LogLoaded(_options.Topic, _window.Count, LoadedRecords, (long)started.Elapsed.TotalMilliseconds, (long)_windowSearch.TotalMilliseconds);

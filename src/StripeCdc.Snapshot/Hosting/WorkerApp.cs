@@ -1,4 +1,5 @@
 using StripeCdc.Flags;
+using StripeCdc.Hosting;
 using StripeCdc.Ledger;
 using StripeCdc.ServiceDefaults;
 using StripeCdc.Sinks;
@@ -17,6 +18,7 @@ internal static class WorkerApp
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddStartupFailureReporting();
         builder.AddServiceDefaults();
         if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
         {

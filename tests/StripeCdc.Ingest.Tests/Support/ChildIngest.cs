@@ -100,6 +100,13 @@ internal sealed class ChildIngest : IDisposable
     /// <summary>Runs the ingest with exactly these settings (no topics created) until it exits; its stderr lines and run time.</summary>
     public static async Task<(int ExitCode, List<string> Stderr, TimeSpan Elapsed)> RunToExitAsync(Dictionary<string, string?> settings, TimeSpan timeout)
     {
+        var run = await RunUntilExitAsync(settings, timeout);
+        return (run.ExitCode, run.Stderr, run.Elapsed);
+    }
+
+    /// <summary>Runs the ingest with exactly these settings (no topics created) until it exits; what it wrote and its run time.</summary>
+    public static async Task<ChildExit> RunUntilExitAsync(Dictionary<string, string?> settings, TimeSpan timeout)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { IngestDll(), "--urls", $"http://127.0.0.1:{FreePort()}", "--contentRoot", Directory.CreateTempSubdirectory("stripecdc-child").FullName },
@@ -113,10 +120,17 @@ internal sealed class ChildIngest : IDisposable
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var stdout = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                stdout.Enqueue(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -139,7 +153,7 @@ internal sealed class ChildIngest : IDisposable
 
         var elapsed = clock.Elapsed;
         process.WaitForExit();
-        return (process.ExitCode, [.. stderr], elapsed);
+        return new ChildExit(process.ExitCode, [.. stdout], [.. stderr], elapsed);
     }
 
     /// <summary>Asks for a graceful shutdown, as a container runtime or systemd does.</summary>
@@ -184,3 +198,6 @@ internal sealed class ChildIngest : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>How a child process ended: its exit code, what it wrote to stdout and stderr, and how long it ran.</summary>
+internal sealed record ChildExit(int ExitCode, List<string> Stdout, List<string> Stderr, TimeSpan Elapsed);

@@ -11,6 +11,7 @@ internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<string> _errors = [];
 
     private WorkerProcess(Process process)
     {
@@ -24,6 +25,18 @@ internal sealed class WorkerProcess : IDisposable
             lock (_output)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>What the process wrote to stderr alone, line by line.</summary>
+    public IReadOnlyList<string> ErrorLines
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return [.. _errors];
             }
         }
     }
@@ -52,7 +65,17 @@ internal sealed class WorkerProcess : IDisposable
 
         var worker = new WorkerProcess(new Process { StartInfo = info });
         worker._process.OutputDataReceived += (_, e) => worker.Append(e.Data);
-        worker._process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
+        worker._process.ErrorDataReceived += (_, e) =>
+        {
+            worker.Append(e.Data);
+            if (e.Data is not null)
+            {
+                lock (worker._errors)
+                {
+                    worker._errors.Add(e.Data);
+                }
+            }
+        };
         worker._process.Start();
         worker._process.BeginOutputReadLine();
         worker._process.BeginErrorReadLine();

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StripeCdc.Hosting;
 
 namespace StripeCdc.Sinks.Kafka;
 
@@ -90,7 +91,7 @@ public sealed partial class KafkaTopicCreator(KafkaClientConfigs configs, IOptio
         catch (KafkaException ex)
         {
             throw new KafkaTopicException(
-                $"Kafka ({configs.BootstrapServers}, ConnectionStrings:kafka) did not answer a metadata request for topic '{first.Name}' within {MetadataTimeout.TotalSeconds:0} s: {ex.Error.Reason}.",
+                $"Kafka ({configs.BootstrapServers}, ConnectionStrings:kafka) did not answer a metadata request for topic '{first.Name}' within {MetadataTimeout.TotalSeconds:0} s: {ex.Error.Reason}. Check that the cluster runs and ConnectionStrings:kafka names it.",
                 ex);
         }
 
@@ -142,4 +143,4 @@ public sealed partial class KafkaTopicCreator(KafkaClientConfigs configs, IOptio
 }
 
 /// <summary>A topic a service needs is missing and could not be created; the message names the topic and the setting.</summary>
-public sealed class KafkaTopicException(string message, Exception? inner = null) : InvalidOperationException(message, inner);
+public sealed class KafkaTopicException(string message, Exception? inner = null) : StartupException(message, inner);

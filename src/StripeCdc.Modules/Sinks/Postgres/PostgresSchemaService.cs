@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StripeCdc.Hosting;
 
 namespace StripeCdc.Sinks.Postgres;
 
@@ -17,7 +18,19 @@ internal sealed partial class PostgresSchemaService(
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await schema.MigrateAsync(cancellationToken);
+        try
+        {
+            await schema.MigrateAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            var server = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+            throw new StartupException(
+                $"The Postgres sink cannot reach database '{server.Database}' on {server.Host}:{server.Port} (ConnectionStrings:postgres): {OneLine(ex)}. "
+                + "Check that the server runs and the connection string's host, port, user and password.",
+                ex);
+        }
+
         LogMigrated(schema.Name);
         await base.StartAsync(cancellationToken);
     }
@@ -41,6 +54,11 @@ internal sealed partial class PostgresSchemaService(
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    /// <summary>Npgsql's message, with the socket's reason when there is one ("Connection refused").</summary>
+    private static string OneLine(NpgsqlException error) =>
+        (error.InnerException is System.Net.Sockets.SocketException socket ? $"{error.Message} ({socket.Message})" : error.Message)
+            .ReplaceLineEndings(" ").TrimEnd('.');
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Postgres sink: schema '{Schema}' is up to date.")]
     private partial void LogMigrated(string schema);

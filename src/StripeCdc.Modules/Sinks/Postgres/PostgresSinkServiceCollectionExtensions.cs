@@ -26,6 +26,7 @@ public static class PostgresSinkServiceCollectionExtensions
                 options.ConnectionString = configuration.GetConnectionString(PostgresSinkOptions.ConnectionStringName) ?? options.ConnectionString;
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "ConnectionStrings:postgres must name the Postgres server (Host=…;Port=…;Username=…;Database=…).")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ConnectionString) || IsConnectionString(o.ConnectionString), "ConnectionStrings:postgres is not a valid connection string: use Host=…;Port=…;Username=…;Database=….")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Schema), "StripeCdc:Sinks:Postgres:Schema must not be empty.")
             .Validate(o => o.MaxEventsPerCommit > 0, "StripeCdc:Sinks:Postgres:MaxEventsPerCommit must be greater than 0.")
             .Validate(o => o.Writers is > 0 and <= 32, "StripeCdc:Sinks:Postgres:Writers must be between 1 and 32.")
@@ -60,6 +61,19 @@ public static class PostgresSinkServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         services.TryAddSingleton<DeadLetterReplayer>();
         return services;
+    }
+
+    private static bool IsConnectionString(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Registers the <c>event_ledger</c> table as the dedupe ledger (with <see cref="AddPostgresSink"/>).</summary>
