@@ -25,18 +25,21 @@ public sealed partial class KafkaClientConfigs
     private readonly IConfiguration _configuration;
     private readonly IOptions<KafkaSinkOptions> _producer;
     private readonly ILogger<KafkaClientConfigs> _logger;
+    private readonly StripeCdcKafkaSettings? _settings;
 
     /// <param name="configuration">Absent in hosts that configure the sink only through <see cref="KafkaSinkOptions"/>.</param>
-    public KafkaClientConfigs(IOptions<KafkaSinkOptions> producer, ILogger<KafkaClientConfigs> logger, IConfiguration? configuration = null)
+    /// <param name="settings">The integration's settings: <c>ConnectionStrings:kafka</c>.</param>
+    public KafkaClientConfigs(IOptions<KafkaSinkOptions> producer, ILogger<KafkaClientConfigs> logger, IConfiguration? configuration = null, StripeCdcKafkaSettings? settings = null)
     {
         _configuration = configuration ?? new ConfigurationBuilder().Build();
         _producer = producer;
         _logger = logger;
+        _settings = settings;
     }
 
     /// <summary>The bootstrap servers: <c>ConnectionStrings:kafka</c>, else what the producer options were given.</summary>
     public string BootstrapServers =>
-        _configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName) is { Length: > 0 } connection
+        _settings?.ConnectionString is { Length: > 0 } connection
             ? connection
             : _producer.Value.BootstrapServers is { Length: > 0 } configured
                 ? configured

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace StripeCdc.Sinks.Kafka;
 
-/// <summary>Healthy when the brokers answer a metadata request within a short timeout, with the services' own client settings.</summary>
-internal sealed class KafkaClientsHealthCheck(KafkaClientConfigs configs) : IHealthCheck, IDisposable
+/// <summary>
+/// The integration's one health check (<c>kafka</c>, tag <c>ready</c>): healthy when the brokers answer a metadata
+/// request within a short timeout, made with the services' shared client settings so it works against a secured cluster.
+/// </summary>
+internal sealed class KafkaHealthCheck(KafkaClientConfigs configs) : IHealthCheck, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
     private readonly Lock _lock = new();

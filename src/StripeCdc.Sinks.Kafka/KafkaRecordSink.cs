@@ -14,7 +14,7 @@ namespace StripeCdc.Sinks.Kafka;
 /// consumers can order by it; with <see cref="KafkaSinkOptions.Tombstones"/> a delete record is followed
 /// by a null-value record of the same key.
 /// </summary>
-internal sealed class KafkaRecordSink(KafkaProducerConnection connection, StripeCdcMetrics metrics, IOptions<KafkaSinkOptions> options) : IRecordSink
+internal sealed class KafkaRecordSink(KafkaProducerConnection connection, StripeCdcMetrics metrics, KafkaTelemetry telemetry, IOptions<KafkaSinkOptions> options) : IRecordSink
 {
     private readonly IProducer<byte[], byte[]> _producer = connection.Producer;
     private readonly bool _tombstones = options.Value.Tombstones;
@@ -69,7 +69,7 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
 
     private bool TryProduce(OutgoingRecord record, byte[]? value, DeliveryCompletion completion)
     {
-        var delivery = new RecordDelivery(record.Topic, completion, metrics);
+        var delivery = new RecordDelivery(record.Topic, completion, metrics, telemetry);
         var message = delivery.CreateMessage(record, value);
         try
         {
@@ -93,7 +93,7 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
     }
 
     /// <summary>One record in flight: its producer span, its start time, and the batch waiting for it.</summary>
-    private sealed class RecordDelivery(string topic, DeliveryCompletion completion, StripeCdcMetrics metrics)
+    private sealed class RecordDelivery(string topic, DeliveryCompletion completion, StripeCdcMetrics metrics, KafkaTelemetry telemetry)
     {
         private readonly long _started = Stopwatch.GetTimestamp();
         private Activity? _activity;
@@ -101,7 +101,7 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
         public Message<byte[], byte[]> CreateMessage(OutgoingRecord record, byte[]? value)
         {
             var caller = Activity.Current;
-            _activity = KafkaTelemetry.StartPublish(topic);
+            _activity = telemetry.StartPublish(topic);
             var headers = new Headers();
             foreach (var header in record.Headers)
             {
@@ -133,11 +133,11 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
             {
                 if (report.Error.IsError)
                 {
-                    KafkaTelemetry.Failed(_activity, topic, report.Error, elapsed);
+                    telemetry.Failed(_activity, topic, report.Error, elapsed);
                 }
                 else
                 {
-                    KafkaTelemetry.Acknowledged(_activity, report, elapsed);
+                    telemetry.Acknowledged(_activity, report, elapsed);
                     metrics.RecordProduced(topic);
                 }
 
@@ -158,7 +158,7 @@ internal sealed class KafkaRecordSink(KafkaProducerConnection connection, Stripe
 
         public void NotProduced(Error error)
         {
-            KafkaTelemetry.Failed(_activity, topic, error, Stopwatch.GetElapsedTime(_started));
+            telemetry.Failed(_activity, topic, error, Stopwatch.GetElapsedTime(_started));
             EndSpan();
             completion.Fail(SinkFailure(error, "The Kafka producer failed"));
         }

@@ -7,7 +7,7 @@ namespace StripeCdc.Sinks.Kafka;
 /// </summary>
 public sealed class KafkaSinkOptions
 {
-    public const string ConnectionStringName = "kafka";
+    public const string ConnectionStringName = StripeCdcKafkaSettings.ConnectionStringName;
     public const string SectionName = "StripeCdc:Kafka:Producer";
 
     /// <summary>The section Aspire's Confluent.Kafka client integration reads (<c>Config</c> bound onto the producer).</summary>

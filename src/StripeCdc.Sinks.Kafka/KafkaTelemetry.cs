@@ -6,23 +6,40 @@ using StripeCdc.Telemetry;
 namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>
-/// The Kafka sink's producer spans, shaped like Aspire's Kafka integration: <c>"&lt;topic&gt; publish"</c>,
-/// kind Producer, OpenTelemetry messaging tags; and the W3C trace context written into record headers.
+/// The Kafka integration's producer spans, shaped like Aspire's Kafka integration: <c>"&lt;topic&gt; publish"</c>,
+/// kind Producer, OpenTelemetry messaging tags; the W3C trace context written into record headers; and the
+/// producer metrics, on a meter from <see cref="IMeterFactory"/>. <c>StripeCdc:Kafka:DisableTracing</c> and
+/// <c>DisableMetrics</c> turn them off.
 /// </summary>
-internal static class KafkaTelemetry
+internal sealed class KafkaTelemetry
 {
     private static readonly ActivitySource Source = new(StripeCdcTelemetry.KafkaSourceName);
-    private static readonly Meter Meter = new(StripeCdcTelemetry.KafkaSourceName);
 
-    // The producer metrics of Aspire's Kafka integration (OpenTelemetry messaging conventions).
-    private static readonly Histogram<double> PublishDuration =
-        Meter.CreateHistogram<double>("messaging.publish.duration", "s", "Time until Kafka acknowledged a record.");
+    private readonly bool _tracing;
+    private readonly Histogram<double>? _publishDuration;
+    private readonly Counter<long>? _publishMessages;
 
-    private static readonly Counter<long> PublishMessages =
-        Meter.CreateCounter<long>("messaging.publish.messages", "{message}", "Records sent to Kafka.");
-
-    public static Activity? StartPublish(string topic)
+    public KafkaTelemetry(IMeterFactory meters, StripeCdcKafkaSettings settings)
     {
+        _tracing = !settings.DisableTracing;
+        if (settings.DisableMetrics)
+        {
+            return;
+        }
+
+        // The producer metrics of Aspire's Kafka integration (OpenTelemetry messaging conventions).
+        var meter = meters.Create(StripeCdcTelemetry.KafkaSourceName);
+        _publishDuration = meter.CreateHistogram<double>("messaging.publish.duration", "s", "Time until Kafka acknowledged a record.");
+        _publishMessages = meter.CreateCounter<long>("messaging.publish.messages", "{message}", "Records sent to Kafka.");
+    }
+
+    public Activity? StartPublish(string topic)
+    {
+        if (!_tracing)
+        {
+            return null;
+        }
+
         var activity = Source.StartActivity($"{topic} publish", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
@@ -53,8 +70,13 @@ internal static class KafkaTelemetry
         });
     }
 
-    private static void Published(string topic, TimeSpan elapsed, ErrorCode? error)
+    private void Published(string topic, TimeSpan elapsed, ErrorCode? error)
     {
+        if (_publishMessages is null)
+        {
+            return;
+        }
+
         var tags = new TagList
         {
             { "messaging.system", "kafka" },
@@ -65,18 +87,18 @@ internal static class KafkaTelemetry
             tags.Add("error.type", code.ToString());
         }
 
-        PublishDuration.Record(elapsed.TotalSeconds, tags);
-        PublishMessages.Add(1, tags);
+        _publishDuration?.Record(elapsed.TotalSeconds, tags);
+        _publishMessages?.Add(1, tags);
     }
 
-    public static void Acknowledged(Activity? activity, DeliveryResult<byte[], byte[]> result, TimeSpan elapsed)
+    public void Acknowledged(Activity? activity, DeliveryResult<byte[], byte[]> result, TimeSpan elapsed)
     {
         Published(result.Topic, elapsed, error: null);
         activity?.SetTag("messaging.kafka.destination.partition", result.Partition.Value);
         activity?.SetTag("messaging.kafka.message.offset", result.Offset.Value);
     }
 
-    public static void Failed(Activity? activity, string topic, Error error, TimeSpan elapsed)
+    public void Failed(Activity? activity, string topic, Error error, TimeSpan elapsed)
     {
         Published(topic, elapsed, error.Code);
         activity?.SetStatus(ActivityStatusCode.Error, error.Reason);

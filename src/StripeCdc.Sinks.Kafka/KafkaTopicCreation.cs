@@ -47,9 +47,8 @@ public static class KafkaTopicCreationExtensions
     /// </summary>
     public static IServiceCollection AddKafkaTopicCreation(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddKafkaClients(configuration);
         services.AddKafkaTopicOptions(configuration);
-        services.TryAddSingleton<KafkaClientConfigs>();
-        services.TryAddSingleton<KafkaTopicCreator>();
         services.AddHostedService<KafkaTopicCreation>();
         return services;
     }

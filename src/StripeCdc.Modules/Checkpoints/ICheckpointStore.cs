@@ -1,4 +1,4 @@
-namespace StripeCdc.Snapshot.Checkpoints;
+namespace StripeCdc.Checkpoints;
 
 /// <summary>
 /// Keeps each resource's last committed cursor durably, per source, and decides which worker may run a

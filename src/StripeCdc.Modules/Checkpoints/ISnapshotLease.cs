@@ -1,4 +1,4 @@
-namespace StripeCdc.Snapshot.Checkpoints;
+namespace StripeCdc.Checkpoints;
 
 /// <summary>The right to run one resource's snapshot of a source; disposing it gives the right back.</summary>
 internal interface ISnapshotLease : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace StripeCdc.Snapshot.Checkpoints;
+namespace StripeCdc.Checkpoints;
 
 /// <summary>
 /// Decides lease ownership from the claims in the order the topic holds them, so every worker that has

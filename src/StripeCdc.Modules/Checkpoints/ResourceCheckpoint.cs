@@ -1,4 +1,4 @@
-namespace StripeCdc.Snapshot.Checkpoints;
+namespace StripeCdc.Checkpoints;
 
 /// <summary>
 /// How far one resource's snapshot got: <see cref="Cursor"/> is the last object id whose page every

@@ -1,4 +1,4 @@
-namespace StripeCdc.Sinks.Postgres;
+namespace StripeCdc.Sinks;
 
 /// <summary>
 /// Re-reads an object from the Stripe API when two events of it share a second (SPEC §10's tie rule).

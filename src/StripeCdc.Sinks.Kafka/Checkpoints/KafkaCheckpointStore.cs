@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StripeCdc.Sinks.Kafka;
+using StripeCdc.Checkpoints;
 
-namespace StripeCdc.Snapshot.Checkpoints;
+namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>
 /// Checkpoints on a compacted Kafka topic, as Kafka Connect keeps source offsets, so any worker of the
@@ -21,7 +22,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan ReadBackTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly SnapshotOptions _options;
+    private readonly KafkaCheckpointOptions _options;
     private readonly KafkaClientConfigs _configs;
     private readonly KafkaProducerConnection _connection;
     private readonly TimeProvider _time;
@@ -34,7 +35,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private TopicFollower? _follower;
 
     public KafkaCheckpointStore(
-        IOptions<SnapshotOptions> options,
+        IOptions<KafkaCheckpointOptions> options,
         KafkaClientConfigs configs,
         KafkaProducerConnection connection,
         TimeProvider time,
@@ -75,7 +76,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     {
         await _start.Value.WaitAsync(cancellationToken);
         var key = LeaseKey(source, resource);
-        var ttl = _options.CheckpointLease;
+        var ttl = _options.Lease;
         var giveUpAt = _time.GetUtcNow() + (2 * ttl) + TimeSpan.FromSeconds(1);
         while (true)
         {
@@ -105,7 +106,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     /// <summary>Writes a claim and reads the topic past it: true when this worker holds the lease then.</summary>
     private async Task<bool> ClaimAsync(string key, CancellationToken cancellationToken)
     {
-        var claim = new LeaseClaim(Owner, _time.GetUtcNow().ToUnixTimeMilliseconds(), (long)_options.CheckpointLease.TotalMilliseconds);
+        var claim = new LeaseClaim(Owner, _time.GetUtcNow().ToUnixTimeMilliseconds(), (long)_options.Lease.TotalMilliseconds);
         var written = await ProduceAsync(key, JsonSerializer.SerializeToUtf8Bytes(claim, Json), cancellationToken);
         await ReadPastAsync(written, cancellationToken);
         return HolderOf(key)?.Owner == Owner;
@@ -130,14 +131,14 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
         try
         {
             var result = await _connection.Producer.ProduceAsync(
-                _options.CheckpointTopic,
+                _options.Topic,
                 new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = value },
                 cancellationToken);
             return result.TopicPartitionOffset;
         }
         catch (ProduceException<byte[], byte[]> ex)
         {
-            throw new InvalidOperationException($"A snapshot checkpoint could not be written to topic '{_options.CheckpointTopic}': {ex.Error.Reason}.", ex);
+            throw new InvalidOperationException($"A snapshot checkpoint could not be written to topic '{_options.Topic}': {ex.Error.Reason}.", ex);
         }
     }
 
@@ -149,7 +150,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
         {
             if (_time.GetUtcNow() > deadline)
             {
-                throw new InvalidOperationException($"The checkpoint topic '{_options.CheckpointTopic}' could not be read back within {ReadBackTimeout}.");
+                throw new InvalidOperationException($"The checkpoint topic '{_options.Topic}' could not be read back within {ReadBackTimeout}.");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken);
@@ -177,14 +178,14 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
         }
         catch (TimeoutException ex)
         {
-            throw new InvalidOperationException($"The checkpoint topic '{_options.CheckpointTopic}' could not be read within {ReadBackTimeout}.", ex);
+            throw new InvalidOperationException($"The checkpoint topic '{_options.Topic}' could not be read within {ReadBackTimeout}.", ex);
         }
 
-        LogLoaded(_options.CheckpointTopic, _checkpoints.Count);
+        LogLoaded(_options.Topic, _checkpoints.Count);
     }
 
     private List<TopicPartition> EnsureTopic() =>
-        CompactedTopic.Ensure(_configs, _options.CheckpointTopic, "checkpoint", "StripeCdc:Snapshot:CheckpointTopic");
+        CompactedTopic.Ensure(_configs, _options.Topic, "checkpoint", KafkaCheckpointOptions.TopicKey);
 
     private void Apply(Message<byte[], byte[]> message)
     {
@@ -273,7 +274,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
 
         private async Task RenewAsync()
         {
-            var every = _store._options.CheckpointLease / 3;
+            var every = _store._options.Lease / 3;
             try
             {
                 while (true)

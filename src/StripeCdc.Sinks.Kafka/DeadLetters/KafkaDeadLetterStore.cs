@@ -2,9 +2,9 @@ using System.Text;
 using Confluent.Kafka;
 using StripeCdc.Configuration;
 using StripeCdc.Records;
-using StripeCdc.Sinks.Kafka;
+using StripeCdc.Replay;
 
-namespace StripeCdc.Replay;
+namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>
 /// The DLQ topic: read from where the last replay stopped (a consumer group per source) up to the end

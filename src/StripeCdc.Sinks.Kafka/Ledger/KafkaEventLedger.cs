@@ -4,10 +4,9 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StripeCdc.Sinks;
-using StripeCdc.Sinks.Kafka;
+using StripeCdc.Ledger;
 
-namespace StripeCdc.Ledger;
+namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>
 /// The event ledger on a compacted Kafka topic: a commit is one record keyed <c>source/event id</c>

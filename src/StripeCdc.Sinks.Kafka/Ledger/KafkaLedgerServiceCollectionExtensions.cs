@@ -3,11 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using StripeCdc.Sinks.Kafka;
+using StripeCdc.Ledger;
 
-namespace StripeCdc.Ledger;
+namespace StripeCdc.Sinks.Kafka;
 
-public static class LedgerServiceCollectionExtensions
+public static class KafkaLedgerServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Kafka-backed <see cref="IEventLedger"/> (settings under <c>StripeCdc:Ledger</c>,
@@ -22,13 +22,8 @@ public static class LedgerServiceCollectionExtensions
             .Validate(o => o.MaxEntries > 0, "StripeCdc:Ledger:MaxEntries must be greater than 0.")
             .Validate(o => o.LoadTimeout > TimeSpan.Zero, "StripeCdc:Ledger:LoadTimeout must be greater than 0.")
             .ValidateOnStart();
-        services.AddOptions<KafkaSinkOptions>()
-            .Configure(o => o.BootstrapServers ??= configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName));
-        services.TryAddSingleton<KafkaClientConfigs>();
-        services.TryAddSingleton<KafkaProducerConnection>();
-        services.TryAddSingleton<KafkaTopicCreator>();
+        services.AddKafkaClients(configuration);
         services.AddKafkaTopicOptions(configuration);
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KafkaEventLedger>();
         services.TryAddSingleton<IEventLedger>(sp => sp.GetRequiredService<KafkaEventLedger>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<KafkaEventLedger>());

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
-using StripeCdc.Sinks.Kafka;
+using StripeCdc.Ledger;
 
-namespace StripeCdc.Ledger;
+namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>
 /// Where to start reading the ledger so that start-up reads only the window: per partition, the first

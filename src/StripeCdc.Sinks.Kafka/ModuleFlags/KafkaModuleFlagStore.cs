@@ -4,11 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StripeCdc.Flags;
 using StripeCdc.Pipeline;
-using StripeCdc.Sinks;
-using StripeCdc.Sinks.Kafka;
 
-namespace StripeCdc.Flags;
+namespace StripeCdc.Sinks.Kafka;
 
 /// <summary>
 /// Module switches on a compacted Kafka topic (Kafka Connect keeps its connector configs the same way):
