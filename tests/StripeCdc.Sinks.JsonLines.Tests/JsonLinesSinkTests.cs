@@ -2,12 +2,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Sinks;
+namespace StripeCdc.Sinks.JsonLines.Tests;
 
 /// <summary>The second sink: proves the sink seam by writing one JSON-lines file per topic.</summary>
 public sealed class JsonLinesSinkTests : IDisposable

@@ -2,13 +2,13 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Stripe;
-using StripeCdc.Modules.Tests.Support;
+using StripeCdc.Sinks.Kafka.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Replay;
 using StripeCdc.Sinks;
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Kafka;
+namespace StripeCdc.Sinks.Kafka.Tests;
 
 /// <summary>SPEC §5 replay: DLQ records go through the pipeline again; signature checks are skipped only on request.</summary>
 [Collection(KafkaCollection.Name)]

@@ -1,7 +1,7 @@
 using StripeCdc.Sinks;
 using StripeCdc.Sinks.Kafka;
 
-namespace StripeCdc.Modules.Tests.Kafka;
+namespace StripeCdc.Sinks.Kafka.Tests;
 
 /// <summary>The one completion a Kafka write waits on, fed by the producer's delivery reports.</summary>
 public sealed class DeliveryCompletionTests

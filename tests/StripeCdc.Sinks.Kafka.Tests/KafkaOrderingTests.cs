@@ -2,12 +2,12 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StripeCdc.Modules.Tests.Support;
+using StripeCdc.Sinks.Kafka.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Kafka;
+namespace StripeCdc.Sinks.Kafka.Tests;
 
 /// <summary>SPEC §3: records consumers can order (CreateTime = event created) and tombstones after deletes.</summary>
 [Collection(KafkaCollection.Name)]

@@ -5,12 +5,12 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.Configuration;
-using StripeCdc.Modules.Tests.Support;
+using StripeCdc.Sinks.Kafka.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Kafka;
+namespace StripeCdc.Sinks.Kafka.Tests;
 
 /// <summary>The pipeline producing into the embedded 3-broker cluster, read back by a real consumer.</summary>
 [Collection(KafkaCollection.Name)]

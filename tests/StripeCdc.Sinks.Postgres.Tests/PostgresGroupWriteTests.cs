@@ -1,11 +1,11 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using StripeCdc.Modules.Tests.Support;
+using StripeCdc.Sinks.Postgres.Tests.Support;
 using StripeCdc.Records;
 using StripeCdc.Sinks.Postgres;
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Postgres;
+namespace StripeCdc.Sinks.Postgres.Tests;
 
 /// <summary>
 /// The set-based group write folds the events of one transaction in memory: it must give the same rows,

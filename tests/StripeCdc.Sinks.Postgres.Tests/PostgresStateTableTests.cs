@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
-using StripeCdc.Modules.Tests.Support;
+using StripeCdc.Sinks.Postgres.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks.Postgres;
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Postgres;
+namespace StripeCdc.Sinks.Postgres.Tests;
 
 /// <summary>SPEC §10: state tables, the ordering guard and child sets, against a real PostgreSQL server.</summary>
 [Collection(PostgresCollection.Name)]

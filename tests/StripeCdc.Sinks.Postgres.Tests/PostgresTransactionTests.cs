@@ -1,11 +1,11 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using StripeCdc.Modules.Tests.Support;
+using StripeCdc.Sinks.Postgres.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Replay;
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Postgres;
+namespace StripeCdc.Sinks.Postgres.Tests;
 
 /// <summary>SPEC §10: events are atomic (also in a shared transaction), the ledger dedupes for 30 days across restarts, the DLQ is a table.</summary>
 [Collection(PostgresCollection.Name)]

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using StripeCdc.Records;
 using StripeCdc.Sinks;
 
-namespace StripeCdc.Modules.Tests.Support;
+namespace StripeCdc.Testing;
 
 /// <summary>A sink that keeps what it is given, with values built exactly as a real sink builds them.</summary>
 internal sealed class CapturingSink : IRecordSink

@@ -7,7 +7,7 @@ using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 
-namespace StripeCdc.Modules.Tests.Support;
+namespace StripeCdc.Testing;
 
 /// <summary>Builds the pipeline from configuration, as a service would, around a capturing sink.</summary>
 internal sealed class PipelineHarness : IDisposable

@@ -1,6 +1,6 @@
 using StripeCdc.Ledger;
 
-namespace StripeCdc.Ingest.Tests.Ledger;
+namespace StripeCdc.Modules.Tests.Ledger;
 
 public sealed class EventLedgerWindowTests
 {

@@ -4,10 +4,11 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.Ingest.Tests.Support;
+using StripeCdc.Sinks.Kafka.Tests.Support;
 using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
 
-namespace StripeCdc.Ingest.Tests.Ledger;
+namespace StripeCdc.Sinks.Kafka.Tests.Ledger;
 
 /// <summary>SPEC §2 duplicate row across processes and restarts, and §6 "reconciliation twice produces no duplicates".</summary>
 [Collection(KafkaCollection.Name)]

@@ -1,6 +1,6 @@
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Support;
+namespace StripeCdc.Sinks.Kafka.Tests.Support;
 
 /// <summary>One embedded 3-broker cluster shared by the Kafka tests of a collection.</summary>
 public sealed class KafkaFixture : EmbeddedKafkaFixture;

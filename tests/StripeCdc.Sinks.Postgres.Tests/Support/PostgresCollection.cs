@@ -1,6 +1,6 @@
 using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Support;
+namespace StripeCdc.Sinks.Postgres.Tests.Support;
 
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>

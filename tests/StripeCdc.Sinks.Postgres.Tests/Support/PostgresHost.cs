@@ -5,9 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
-using StripeCdc.Sinks;
+using StripeCdc.Testing;
 
-namespace StripeCdc.Modules.Tests.Support;
+namespace StripeCdc.Sinks.Postgres.Tests.Support;
 
 /// <summary>A host with the pipeline and <c>StripeCdc:Sink=Postgres</c>, started as a service starts it (schema migrated).</summary>
 internal sealed class PostgresHost : IAsyncDisposable
@@ -37,6 +37,7 @@ internal sealed class PostgresHost : IAsyncDisposable
         configuration["ConnectionStrings:postgres"] = connectionString;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Services.AddSinkDefinition(new PostgresSinkDefinition());
         builder.Services.AddStripeCdcPipeline(builder.Configuration);
         builder.Services.AddStripeCdcSink(builder.Configuration);
         builder.Services.AddStripeCdcEventLedger(builder.Configuration);
