@@ -51,7 +51,8 @@ public static class KafkaHostingExtensions
 
         // Module switches: replaces the process-local store; read before the service takes traffic when
         // the service shares its switches (AddSharedModuleFlags), then tailed.
-        services.TryAddSingleton<KafkaModuleFlagStore>();
+        // Built by a factory: a process without shared switches has no ModuleFlagOverrides to give it.
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<KafkaModuleFlagStore>(sp));
         services.Replace(ServiceDescriptor.Singleton<IModuleFlagStore>(sp => sp.GetRequiredService<KafkaModuleFlagStore>()));
         services.AddSingleton<IHostedService>(sp => sp.GetService<ModuleFlagOverrides>() is null
             ? new IdleService()

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StripeCdc.Checkpoints;
 using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
 using Microsoft.Extensions.Options;
 using StripeCdc.Sinks;
-using StripeCdc.Checkpoints;
 using StripeCdc.Sinks.JsonLines;
 using StripeCdc.Sinks.Kafka;
 using StripeCdc.Sinks.Postgres;
