@@ -9,6 +9,7 @@ using StripeCdc.Ingest.Hosting;
 using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
 using StripeCdc.Records;
+using StripeCdc.Sinks.Kafka;
 using StripeCdc.Sinks;
 
 namespace StripeCdc.Ingest.Benchmark;

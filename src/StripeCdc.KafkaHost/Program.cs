@@ -2,6 +2,7 @@ using StripeCdc.EmbeddedKafka;
 using StripeCdc.KafkaHost;
 using StripeCdc.KafkaHost.Browsing;
 using StripeCdc.ServiceDefaults;
+using StripeCdc.Sinks.Kafka;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = builder.Configuration.GetSection(EmbeddedKafkaOptions.SectionName).Get<EmbeddedKafkaOptions>() ?? new();
@@ -12,7 +13,7 @@ foreach (var topic in options.TopicList)
     cluster.CreateTopic(topic, options.Partitions);
 }
 
-// The services' Kafka health check, pointed at the address clients use, is this process's readiness: healthy
+// The Kafka integration's health check, pointed at the address clients use, is this process's readiness: healthy
 // once the brokers answer a metadata request.
 builder.Configuration["ConnectionStrings:kafka"] = options.BootstrapPort is { } bootstrapPort ? $"127.0.0.1:{bootstrapPort}" : cluster.BootstrapServers;
 builder.AddServiceDefaults();
@@ -21,7 +22,7 @@ if (options.HttpPort is { } port)
     builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 }
 
-builder.AddKafkaHealthCheck();
+builder.AddStripeCdcKafka();
 builder.Services.AddSingleton(cluster);
 builder.Services.Configure<EmbeddedKafkaOptions>(builder.Configuration.GetSection(EmbeddedKafkaOptions.SectionName));
 builder.Services.AddHostedService<BootstrapForwarder>();

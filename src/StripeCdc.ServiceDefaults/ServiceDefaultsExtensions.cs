@@ -77,15 +77,6 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Adds a check that Kafka (<c>ConnectionStrings:kafka</c>) answers a metadata request.</summary>
-    public static TBuilder AddKafkaHealthCheck<TBuilder>(this TBuilder builder)
-        where TBuilder : IHostApplicationBuilder
-    {
-        builder.Services.AddSingleton<KafkaHealthCheck>();
-        builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: ["ready"]);
-        return builder;
-    }
-
     /// <summary>Maps <c>/health</c> (every check) and <c>/alive</c> (checks tagged <c>live</c>).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

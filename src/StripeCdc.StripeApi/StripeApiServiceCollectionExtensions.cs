@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StripeCdc.Modules.FanOut;
 using StripeCdc.Modules.ThinEvents;
-using StripeCdc.Sinks.Postgres;
+using StripeCdc.Sinks;
 using StripeCdc.StripeApi.FanOut;
 using StripeCdc.StripeApi.Revalidation;
 using StripeCdc.StripeApi.ThinEvents;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using StripeCdc.Checkpoints;
 using StripeCdc.FakeStripe;
-using StripeCdc.Snapshot.Checkpoints;
+using StripeCdc.Sinks.Kafka;
 using StripeCdc.Snapshot.Tests.Support;
 
 namespace StripeCdc.Snapshot.Tests;

@@ -2,6 +2,7 @@ using System.Text;
 using StripeCdc.FakeStripe;
 using StripeCdc.Ledger;
 using StripeCdc.Pipeline;
+using StripeCdc.Sinks.Kafka;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.Snapshot.Tests.Support;
 using StripeCdc.Testing;

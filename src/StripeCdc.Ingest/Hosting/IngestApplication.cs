@@ -10,7 +10,9 @@ using StripeCdc.Ingest.Admin;
 using StripeCdc.Ingest.Webhooks;
 using StripeCdc.ServiceDefaults;
 using StripeCdc.Sinks;
+using StripeCdc.Sinks.JsonLines;
 using StripeCdc.Sinks.Kafka;
+using StripeCdc.Sinks.Postgres;
 
 namespace StripeCdc.Ingest.Hosting;
 
@@ -30,12 +32,11 @@ internal static class IngestApplication
             builder.Services.AddSingleton(_ => embedded);
         }
 
-        builder.AddServiceDefaults();
-        if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
-        {
-            builder.AddStripeCdcKafkaHealthCheck();
-        }
+        // Kafka keeps the module switches whichever sink is selected; its health check is the Kafka sink's.
+        builder.AddStripeCdcKafka(settings => settings.DisableHealthChecks |= !SinkCatalog.IsSelected(builder.Configuration, KafkaSinkDefinition.SinkName));
+        builder.Services.AddSinkDefinition(new PostgresSinkDefinition()).AddSinkDefinition(new JsonLinesSinkDefinition());
 
+        builder.AddServiceDefaults();
         builder.Services.AddStripeCdcIngest(builder.Configuration);
 
         // Last, so switches made from any service's admin API win over configured flags, and a cluster that

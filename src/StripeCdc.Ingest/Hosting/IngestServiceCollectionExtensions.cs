@@ -28,7 +28,7 @@ internal static class IngestServiceCollectionExtensions
 
         services.AddStripeCdcPipeline(configuration);
         services.AddStripeCdcSink(configuration);
-        if (SinkCatalog.Selected(configuration) == SinkCatalog.Kafka)
+        if (SinkCatalog.IsSelected(configuration, KafkaSinkDefinition.SinkName))
         {
             // Before the ledger, so a cluster that cannot create topics is reported for the sources' topics first.
             services.AddKafkaTopicCreation(configuration);

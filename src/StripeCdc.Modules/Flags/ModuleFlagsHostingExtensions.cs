@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using StripeCdc.Sinks.Kafka;
 
 namespace StripeCdc.Flags;
 
@@ -11,9 +10,9 @@ public static class ModuleFlagsHostingExtensions
     /// <summary>
     /// Module switches shared by every service of the deployment: a configuration source above all others
     /// holds the switched flags, and <see cref="IModuleFlagStore"/> keeps them on the compacted topic
-    /// <c>StripeCdc:ModuleFlags:Topic</c> (read before the service takes traffic, then tailed). Without
-    /// <c>ConnectionStrings:kafka</c> a switch applies to this process only. Call it after the other
-    /// configuration sources are added.
+    /// <c>StripeCdc:ModuleFlags:Topic</c> (read before the service takes traffic, then tailed) when the Kafka
+    /// integration is added with <c>ConnectionStrings:kafka</c> set; otherwise a switch applies to this
+    /// process only. Call it after the other configuration sources are added.
     /// </summary>
     public static IHostApplicationBuilder AddSharedModuleFlags(this IHostApplicationBuilder builder)
     {
@@ -30,19 +29,7 @@ public static class ModuleFlagsHostingExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Topic), "StripeCdc:ModuleFlags:Topic must not be empty.")
             .Validate(o => o.LoadTimeout > TimeSpan.Zero, "StripeCdc:ModuleFlags:LoadTimeout must be greater than 0.")
             .ValidateOnStart();
-        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName)))
-        {
-            builder.Services.TryAddSingleton<IModuleFlagStore, LocalModuleFlagStore>();
-            return builder;
-        }
-
-        builder.Services.AddOptions<KafkaSinkOptions>()
-            .Configure(o => o.BootstrapServers ??= builder.Configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName));
-        builder.Services.TryAddSingleton<KafkaClientConfigs>();
-        builder.Services.TryAddSingleton<KafkaProducerConnection>();
-        builder.Services.TryAddSingleton<KafkaModuleFlagStore>();
-        builder.Services.TryAddSingleton<IModuleFlagStore>(sp => sp.GetRequiredService<KafkaModuleFlagStore>());
-        builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<KafkaModuleFlagStore>());
+        builder.Services.TryAddSingleton<IModuleFlagStore, LocalModuleFlagStore>();
         return builder;
     }
 }

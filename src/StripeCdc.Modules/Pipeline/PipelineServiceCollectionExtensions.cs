@@ -18,7 +18,7 @@ public static class PipelineServiceCollectionExtensions
     /// Registers the record pipeline: sources from <c>StripeCdc</c> (validated at start-up), module
     /// flags from <c>FeatureManagement</c>, and every <see cref="IRecordModule"/> found by Scrutor in
     /// StripeCdc's own assembly, in <paramref name="moduleAssemblies"/> and in the assemblies named by
-    /// <c>StripeCdc:ModuleAssemblies</c>. A sink must be registered too (<c>AddKafkaSink</c>, …).
+    /// <c>StripeCdc:ModuleAssemblies</c>. A sink must be registered too (<c>AddStripeCdcSink</c>).
     /// </summary>
     public static IServiceCollection AddStripeCdcPipeline(
         this IServiceCollection services,
@@ -58,7 +58,7 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    private static IEnumerable<Assembly> LoadConfiguredAssemblies(IConfiguration configuration)
+    internal static IEnumerable<Assembly> LoadConfiguredAssemblies(IConfiguration configuration)
     {
         var options = new StripeCdcOptions();
         StripeCdcOptionsReader.Read(configuration, options);

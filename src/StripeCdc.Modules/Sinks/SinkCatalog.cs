@@ -1,46 +1,76 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StripeCdc.Ledger;
-using StripeCdc.Sinks.Postgres;
 
 namespace StripeCdc.Sinks;
 
 /// <summary>
-/// The sinks <c>StripeCdc:Sink</c> can name. A sink is a folder under <c>Sinks/</c> with an
-/// <c>Add…Sink</c> extension (its <see cref="IRecordSink"/>, and where it has them its
-/// <see cref="Replay.IDeadLetterStore"/> and <see cref="IEventLedger"/>) plus one line here.
+/// The sinks <c>StripeCdc:Sink</c> can name in one service collection: the ones its host added, in the
+/// order it added them, and those found in the assemblies of <c>StripeCdc:ModuleAssemblies</c>.
+/// The core knows none of them by type.
 /// </summary>
-public static class SinkCatalog
+public sealed class SinkCatalog
 {
-    public const string Kafka = "Kafka";
-    public const string Postgres = "Postgres";
-    public const string JsonLines = "JsonLines";
+    /// <summary>The sink a deployment gets when <c>StripeCdc:Sink</c> is not set.</summary>
+    public const string DefaultSink = "Kafka";
 
-    private static readonly Dictionary<string, SinkRegistration> Registrations = new(StringComparer.OrdinalIgnoreCase)
+    private readonly List<ISinkDefinition> _definitions = [];
+
+    public IReadOnlyList<string> Names => [.. _definitions.Select(d => d.Name)];
+
+    /// <summary>The name <c>StripeCdc:Sink</c> holds, or <see cref="DefaultSink"/>.</summary>
+    public static string Selected(IConfiguration configuration) =>
+        configuration[SinkOptions.Key] is { } name && !string.IsNullOrWhiteSpace(name) ? name.Trim() : DefaultSink;
+
+    /// <summary>True when <c>StripeCdc:Sink</c> selects the sink named <paramref name="name"/>.</summary>
+    public static bool IsSelected(IConfiguration configuration, string name) =>
+        string.Equals(Selected(configuration), name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The sink of that name; null when none has it.</summary>
+    public ISinkDefinition? Find(string name) =>
+        _definitions.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Adds a sink; one of the same name is replaced in its place.</summary>
+    public void Add(ISinkDefinition definition)
     {
-        [Kafka] = new(SinkServiceCollectionExtensions.AddKafkaSink, LedgerServiceCollectionExtensions.AddKafkaEventLedger),
-        [Postgres] = new(PostgresSinkServiceCollectionExtensions.AddPostgresSink, PostgresSinkServiceCollectionExtensions.AddPostgresEventLedger),
-        [JsonLines] = new(SinkServiceCollectionExtensions.AddJsonLinesSink, AddLedger: null),
-    };
-
-    public static IReadOnlyCollection<string> Names => Registrations.Keys;
-
-    /// <summary>The configured sink's name as written in the catalog; null when the name is unknown.</summary>
-    public static string? Selected(IConfiguration configuration)
-    {
-        var name = configuration[SinkOptions.Key];
-        if (string.IsNullOrWhiteSpace(name))
+        ArgumentException.ThrowIfNullOrWhiteSpace(definition.Name);
+        var existing = _definitions.FindIndex(d => string.Equals(d.Name, definition.Name, StringComparison.OrdinalIgnoreCase));
+        if (existing >= 0)
         {
-            return Kafka;
+            _definitions[existing] = definition;
         }
-
-        return Registrations.Keys.FirstOrDefault(k => string.Equals(k, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        else
+        {
+            _definitions.Add(definition);
+        }
     }
 
-    internal static SinkRegistration? Find(string? name) => name is not null && Registrations.TryGetValue(name, out var registration) ? registration : null;
-}
+    /// <summary>Adds every public <see cref="ISinkDefinition"/> with a parameterless constructor in <paramref name="assembly"/>.</summary>
+    public void AddFrom(Assembly assembly)
+    {
+        foreach (var type in assembly.GetExportedTypes())
+        {
+            if (type is { IsClass: true, IsAbstract: false } && typeof(ISinkDefinition).IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null)
+            {
+                var definition = (ISinkDefinition)Activator.CreateInstance(type)!;
+                if (Find(definition.Name) is null)
+                {
+                    Add(definition);
+                }
+            }
+        }
+    }
 
-/// <summary>How one sink is registered: the sink itself, and the dedupe ledger that goes with it (if any).</summary>
-internal sealed record SinkRegistration(
-    Func<IServiceCollection, IConfiguration, IServiceCollection> AddSink,
-    Func<IServiceCollection, IConfiguration, IServiceCollection>? AddLedger);
+    /// <summary>The catalog of a service collection, created on first use.</summary>
+    internal static SinkCatalog Of(IServiceCollection services)
+    {
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(SinkCatalog))?.ImplementationInstance is SinkCatalog catalog)
+        {
+            return catalog;
+        }
+
+        catalog = new SinkCatalog();
+        services.AddSingleton(catalog);
+        return catalog;
+    }
+}

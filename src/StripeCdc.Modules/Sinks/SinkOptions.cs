@@ -5,5 +5,5 @@ public sealed class SinkOptions
 {
     public const string Key = "StripeCdc:Sink";
 
-    public string Sink { get; set; } = SinkCatalog.Kafka;
+    public string Sink { get; set; } = SinkCatalog.DefaultSink;
 }

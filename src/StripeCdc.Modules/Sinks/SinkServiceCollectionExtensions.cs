@@ -1,67 +1,55 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StripeCdc.Pipeline;
 using StripeCdc.Replay;
-using StripeCdc.Sinks.JsonLines;
-using StripeCdc.Sinks.Kafka;
 
 namespace StripeCdc.Sinks;
 
 public static class SinkServiceCollectionExtensions
 {
+    /// <summary>Makes a sink selectable by its name in <c>StripeCdc:Sink</c>. Call it before <see cref="AddStripeCdcSink"/>.</summary>
+    public static IServiceCollection AddSinkDefinition(this IServiceCollection services, ISinkDefinition definition)
+    {
+        SinkCatalog.Of(services).Add(definition);
+        return services;
+    }
+
     /// <summary>
-    /// Registers the sink <c>StripeCdc:Sink</c> names (<c>Kafka</c> by default, <c>Postgres</c>,
-    /// <c>JsonLines</c>): its record sink, its DLQ and the DLQ replay. An unknown name fails start-up.
+    /// Registers the sink <c>StripeCdc:Sink</c> names (<see cref="SinkCatalog.DefaultSink"/> by default) among those
+    /// added with <see cref="AddSinkDefinition"/> or found in <c>StripeCdc:ModuleAssemblies</c>: its record sink,
+    /// its DLQ and the DLQ replay. An unknown name fails start-up, naming the choices.
     /// </summary>
     public static IServiceCollection AddStripeCdcSink(this IServiceCollection services, IConfiguration configuration)
     {
-        var selected = SinkCatalog.Selected(configuration);
+        var catalog = Catalog(services, configuration);
+        var selected = catalog.Find(SinkCatalog.Selected(configuration));
         services.AddOptions<SinkOptions>()
-            .Configure(o => o.Sink = configuration[SinkOptions.Key] is { Length: > 0 } name ? name : SinkCatalog.Kafka)
+            .Configure(o => o.Sink = SinkCatalog.Selected(configuration))
             .Validate(
-                o => SinkCatalog.Selected(configuration) is not null,
-                $"{SinkOptions.Key} must be one of {string.Join(", ", SinkCatalog.Names)}.")
+                _ => selected is not null,
+                $"{SinkOptions.Key} must be one of {string.Join(", ", catalog.Names)}.")
             .ValidateOnStart();
-        SinkCatalog.Find(selected)?.AddSink(services, configuration);
+        selected?.AddSink(services, configuration);
         services.TryAddSingleton<DeadLetterReplayer>();
         return services;
     }
 
-    /// <summary>Registers the dedupe ledger of the sink <c>StripeCdc:Sink</c> names (none for <c>JsonLines</c>).</summary>
+    /// <summary>Registers the dedupe ledger of the sink <c>StripeCdc:Sink</c> names (none for a sink without one).</summary>
     public static IServiceCollection AddStripeCdcEventLedger(this IServiceCollection services, IConfiguration configuration)
     {
-        SinkCatalog.Find(SinkCatalog.Selected(configuration))?.AddLedger?.Invoke(services, configuration);
+        Catalog(services, configuration).Find(SinkCatalog.Selected(configuration))?.AddEventLedger(services, configuration);
         return services;
     }
 
-    /// <summary>Registers the Kafka sink, reading <c>ConnectionStrings:kafka</c> and <c>StripeCdc:Kafka:Producer</c>.</summary>
-    public static IServiceCollection AddKafkaSink(this IServiceCollection services, IConfiguration configuration)
+    private static SinkCatalog Catalog(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<KafkaSinkOptions>()
-            .Configure(options =>
-            {
-                // The producer role's own settings; KafkaClientConfigs layers Aspire's and the shared section below them.
-                configuration.GetSection(KafkaSinkOptions.SectionName).Bind(options);
-                options.BootstrapServers = configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName) ?? options.BootstrapServers;
-                options.Tombstones = configuration.GetValue(KafkaSinkOptions.TombstonesKey, options.Tombstones);
-            })
-            .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers), "ConnectionStrings:kafka must name the Kafka bootstrap servers (host:port[,host:port]).")
-            .ValidateOnStart();
-        services.TryAddSingleton<KafkaClientConfigs>();
-        services.TryAddSingleton<KafkaProducerConnection>();
-        services.RemoveAll<IRecordSink>();
-        services.AddSingleton<IRecordSink, KafkaRecordSink>();
-        services.TryAddSingleton<IDeadLetterStore, KafkaDeadLetterStore>();
-        services.TryAddSingleton<DeadLetterReplayer>();
-        return services;
-    }
+        var catalog = SinkCatalog.Of(services);
+        foreach (var assembly in PipelineServiceCollectionExtensions.LoadConfiguredAssemblies(configuration))
+        {
+            catalog.AddFrom(assembly);
+        }
 
-    /// <summary>Registers the JSON-lines sink: one file per topic in <c>StripeCdc:Sinks:JsonLines:Folder</c>.</summary>
-    public static IServiceCollection AddJsonLinesSink(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<JsonLinesSinkOptions>().Bind(configuration.GetSection(JsonLinesSinkOptions.SectionName));
-        services.RemoveAll<IRecordSink>();
-        services.AddSingleton<IRecordSink, JsonLinesRecordSink>();
-        return services;
+        return catalog;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using StripeCdc.Checkpoints;
 
 namespace StripeCdc.Snapshot.Checkpoints;
 

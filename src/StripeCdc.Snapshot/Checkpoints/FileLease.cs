@@ -1,3 +1,5 @@
+using StripeCdc.Checkpoints;
+
 namespace StripeCdc.Snapshot.Checkpoints;
 
 /// <summary>

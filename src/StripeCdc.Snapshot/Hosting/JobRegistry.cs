@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using StripeCdc.Checkpoints;
 using StripeCdc.Configuration;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.Progress;

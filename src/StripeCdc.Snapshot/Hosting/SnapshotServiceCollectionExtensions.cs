@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StripeCdc.Checkpoints;
 using StripeCdc.Configuration;
 using StripeCdc.Pipeline;
 using Microsoft.Extensions.Options;
 using StripeCdc.Sinks;
+using StripeCdc.Sinks.JsonLines;
 using StripeCdc.Sinks.Kafka;
 using StripeCdc.Sinks.Postgres;
 using StripeCdc.Snapshot.Checkpoints;
@@ -22,6 +24,9 @@ internal static class SnapshotServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSnapshotWorker(this IServiceCollection services, IConfiguration configuration, bool withKafkaSink = true)
     {
+        // Kafka keeps module switches and checkpoints whichever sink is selected; its health check is the Kafka sink's.
+        services.AddStripeCdcKafka(configuration, settings => settings.DisableHealthChecks |= !SinkCatalog.IsSelected(configuration, KafkaSinkDefinition.SinkName));
+        services.AddSinkDefinition(new PostgresSinkDefinition()).AddSinkDefinition(new JsonLinesSinkDefinition());
         services.AddStripeCdcPipeline(configuration);
         if (withKafkaSink)
         {
@@ -38,18 +43,20 @@ internal static class SnapshotServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<FileCheckpointStore>();
-        services.TryAddSingleton<KafkaCheckpointStore>();
-        services.TryAddSingleton<KafkaClientConfigs>();
-        services.TryAddSingleton<KafkaProducerConnection>();
-        services.AddOptions<KafkaSinkOptions>()
-            .Configure(o => o.BootstrapServers ??= configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName));
+        services.AddOptions<KafkaCheckpointOptions>().Configure<IOptions<SnapshotOptions>>((kafka, snapshot) =>
+        {
+            kafka.Topic = snapshot.Value.CheckpointTopic;
+            kafka.Lease = snapshot.Value.CheckpointLease;
+        });
+
+        // The Kafka integration registers its store when ConnectionStrings:kafka is set.
         services.TryAddSingleton<ICheckpointStore>(sp =>
             sp.GetRequiredService<IOptions<SnapshotOptions>>().Value.CheckpointStore switch
             {
-                CheckpointStoreKind.Kafka => sp.GetRequiredService<KafkaCheckpointStore>(),
+                CheckpointStoreKind.Kafka => sp.GetKeyedService<ICheckpointStore>(KafkaCheckpointOptions.ServiceKey)
+                    ?? throw new InvalidOperationException("StripeCdc:Snapshot:CheckpointStore=Kafka needs ConnectionStrings:kafka (ConnectionStrings__kafka) set to host:port[,host:port]."),
                 CheckpointStoreKind.File => sp.GetRequiredService<FileCheckpointStore>(),
-                _ when !string.IsNullOrWhiteSpace(configuration.GetConnectionString(KafkaSinkOptions.ConnectionStringName)) => sp.GetRequiredService<KafkaCheckpointStore>(),
-                _ => sp.GetRequiredService<FileCheckpointStore>(),
+                _ => sp.GetKeyedService<ICheckpointStore>(KafkaCheckpointOptions.ServiceKey) ?? sp.GetRequiredService<FileCheckpointStore>(),
             });
         services.TryAddSingleton<SnapshotEmitter>();
         services.TryAddSingleton<Progress.SnapshotRateMetrics>();

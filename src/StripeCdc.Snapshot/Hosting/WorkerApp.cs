@@ -3,7 +3,6 @@ using StripeCdc.Hosting;
 using StripeCdc.Ledger;
 using StripeCdc.ServiceDefaults;
 using StripeCdc.Sinks;
-using StripeCdc.Sinks.Kafka;
 using StripeCdc.Snapshot.Admin;
 
 namespace StripeCdc.Snapshot.Hosting;
@@ -20,11 +19,6 @@ internal static class WorkerApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddStartupFailureReporting();
         builder.AddServiceDefaults();
-        if (SinkCatalog.Selected(builder.Configuration) == SinkCatalog.Kafka)
-        {
-            builder.AddStripeCdcKafkaHealthCheck();
-        }
-
         builder.Services.AddSnapshotWorker(builder.Configuration);
         builder.Services.AddHostedService<Reconciliation.ReconciliationScheduler>();
         configureServices?.Invoke(builder.Services);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StripeCdc.Checkpoints;
 using StripeCdc.Configuration;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.Progress;

@@ -1,5 +1,5 @@
 using StripeCdc.Configuration;
-using StripeCdc.Sinks.Postgres;
+using StripeCdc.Sinks;
 
 namespace StripeCdc.StripeApi.Revalidation;
 

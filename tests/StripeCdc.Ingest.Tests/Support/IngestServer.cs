@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StripeCdc.Configuration;
 using StripeCdc.Ingest.Hosting;
+using StripeCdc.Testing;
 
 namespace StripeCdc.Ingest.Tests.Support;
 
@@ -32,7 +33,7 @@ internal sealed class IngestServer : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>Creates the topics the deployment writes to, then starts it.</summary>
-    public static async Task<IngestServer> StartAsync(KafkaFixture kafka, Dictionary<string, string?> settings, LogLevel minimumLevel = LogLevel.Information)
+    public static async Task<IngestServer> StartAsync(EmbeddedKafkaFixture kafka, Dictionary<string, string?> settings, LogLevel minimumLevel = LogLevel.Information)
     {
         var configuration = new Dictionary<string, string?>(settings)
         {

@@ -1,5 +1,4 @@
 using System.Text;
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Records;
 using StripeCdc.Sinks;

@@ -71,16 +71,9 @@ public sealed class DeduplicationTests
         Assert.Equal((0, 0), (ledger.Reads, ledger.Marks));
     }
 
-    [Fact]
-    public void A_dead_letter_mark_has_its_own_ledger_key_the_one_existing_ledger_topics_hold()
-    {
-        Assert.Equal("default/evt_d", KafkaEventLedger.Key("default", "evt_d"));
-        Assert.Equal("default/dlq:evt_d", KafkaEventLedger.DeadLetterKey("default", "evt_d"));
-    }
-
     private static (RecordPipeline Pipeline, SourceCatalog Sources, CountingLedger Ledger, AnsweringSink Sink) Build(AnsweringSink sink)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Support.PipelineHarness.Source()).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(PipelineHarness.Source()).Build();
         var ledger = new CountingLedger();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

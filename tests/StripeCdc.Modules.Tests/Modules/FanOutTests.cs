@@ -1,5 +1,4 @@
 using System.Text;
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Records;
 using StripeCdc.Testing;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Testing;
 

@@ -1,4 +1,3 @@
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Testing;
 

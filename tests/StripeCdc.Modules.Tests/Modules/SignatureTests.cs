@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Stripe;
 using StripeCdc.Modules.Signature;
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Testing;
 

@@ -1,5 +1,4 @@
 using StripeCdc.Modules.Tests.CustomModule;
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Testing;
 

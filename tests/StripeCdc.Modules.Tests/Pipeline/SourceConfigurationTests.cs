@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using StripeCdc.Configuration;
-using StripeCdc.Modules.Tests.Support;
+using StripeCdc.Testing;
 
 namespace StripeCdc.Modules.Tests.Pipeline;
 

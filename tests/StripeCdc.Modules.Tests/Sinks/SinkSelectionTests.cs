@@ -3,10 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StripeCdc.Ledger;
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Pipeline;
 using StripeCdc.Replay;
 using StripeCdc.Sinks;
+using StripeCdc.Sinks.JsonLines;
+using StripeCdc.Sinks.Kafka;
+using StripeCdc.Sinks.Postgres;
+using StripeCdc.Testing;
 
 namespace StripeCdc.Modules.Tests.Sinks;
 
@@ -32,6 +35,7 @@ public sealed class SinkSelectionTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(PipelineHarness.Source()) { ["StripeCdc:Sink"] = "Mongo" });
+        AddBuiltInSinks(builder.Services);
         builder.Services.AddStripeCdcPipeline(builder.Configuration).AddStripeCdcSink(builder.Configuration).AddStripeCdcEventLedger(builder.Configuration);
         using var host = builder.Build();
 
@@ -50,9 +54,16 @@ public sealed class SinkSelectionTests
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
+        AddBuiltInSinks(services);
         services.AddStripeCdcPipeline(configuration).AddStripeCdcSink(configuration).AddStripeCdcEventLedger(configuration);
         return services;
     }
+
+    /// <summary>The sinks every service adds, in the order the services add them.</summary>
+    private static void AddBuiltInSinks(IServiceCollection services) => services
+        .AddSinkDefinition(new KafkaSinkDefinition())
+        .AddSinkDefinition(new PostgresSinkDefinition())
+        .AddSinkDefinition(new JsonLinesSinkDefinition());
 
     /// <summary>The class registered for a service, also behind a factory that forwards to a concrete registration.</summary>
     private static string? Implementation<T>(ServiceCollection services)

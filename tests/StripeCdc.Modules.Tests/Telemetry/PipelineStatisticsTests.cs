@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using StripeCdc.Modules.Tests.Support;
 using StripeCdc.Telemetry;
 using StripeCdc.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,0 +1,14 @@
+namespace StripeCdc.Sinks;
+
+/// <summary>
+/// Re-reads an object from the Stripe API when two events of it share a second (SPEC §10's tie rule).
+/// A service that can call Stripe registers one; without it the later arrival wins and the tie is counted.
+/// </summary>
+public interface IObjectRevalidator
+{
+    /// <summary>
+    /// The object's current JSON, or null when it cannot be read for this source (no <c>StripeApiKey</c>,
+    /// a resource the API cannot fetch by id, or the object is gone).
+    /// </summary>
+    ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, CancellationToken cancellationToken);
+}

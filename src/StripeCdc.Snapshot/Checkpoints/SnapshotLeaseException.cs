@@ -1,4 +1,0 @@
-namespace StripeCdc.Snapshot.Checkpoints;
-
-/// <summary>Another worker is running this resource's snapshot of this source.</summary>
-internal sealed class SnapshotLeaseException(string message) : Exception(message);

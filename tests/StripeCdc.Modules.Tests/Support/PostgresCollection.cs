@@ -1,9 +1,0 @@
-using StripeCdc.Testing;
-
-namespace StripeCdc.Modules.Tests.Support;
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
-}
