@@ -71,10 +71,10 @@ public sealed class DeduplicationTests
         Assert.Equal((0, 0), (ledger.Reads, ledger.Marks));
     }
 
-    private static (RecordPipeline Pipeline, SourceCatalog Sources, CountingLedger Ledger, AnsweringSink Sink) Build(AnsweringSink sink)
+    private static (RecordPipeline Pipeline, SourceCatalog Sources, InMemoryEventLedger Ledger, AnsweringSink Sink) Build(AnsweringSink sink)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(PipelineHarness.Source()).Build();
-        var ledger = new CountingLedger();
+        var ledger = new InMemoryEventLedger();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IRecordSink>(sink);
@@ -103,40 +103,6 @@ public sealed class DeduplicationTests
         {
             Interlocked.Increment(ref _writes);
             return ValueTask.FromResult(answer);
-        }
-    }
-
-    private sealed class CountingLedger : IEventLedger
-    {
-        private readonly ConcurrentDictionary<(string, string), bool> _committed = new();
-        private readonly ConcurrentDictionary<(string, string), bool> _deadLettered = new();
-        private int _reads;
-        private int _marks;
-
-        public int Reads => _reads;
-
-        public int Marks => _marks;
-
-        public ValueTask<bool> IsCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _reads);
-            return ValueTask.FromResult(_committed.ContainsKey((source, eventId)));
-        }
-
-        public ValueTask MarkCommittedAsync(string source, string eventId, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _marks);
-            _committed[(source, eventId)] = true;
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask<bool> IsDeadLetteredAsync(string source, string eventId, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(_deadLettered.ContainsKey((source, eventId)));
-
-        public ValueTask MarkDeadLetteredAsync(string source, string eventId, CancellationToken cancellationToken = default)
-        {
-            _deadLettered[(source, eventId)] = true;
-            return ValueTask.CompletedTask;
         }
     }
 }
