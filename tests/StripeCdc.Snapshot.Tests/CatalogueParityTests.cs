@@ -55,7 +55,7 @@ public sealed class CatalogueParityTests
             var value = Value(snapshot.Value);
             Assert.Equal(ids[resource.Name], value.TryGetProperty("id", out var id) ? id.GetString() : null);
             Assert.Equal(resource.EventTypePrefix + ".snapshot", value.GetProperty("_event_type").GetString());
-            Assert.Equal("r", snapshot.Headers["__op"]);
+            Assert.Equal("r", snapshot.Header("__op"));
 
             var liveType = LiveEventType(resource.Name);
             if (liveType is null)

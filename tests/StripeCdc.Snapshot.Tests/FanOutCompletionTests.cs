@@ -52,7 +52,7 @@ public sealed class FanOutCompletionTests(KafkaFixture kafka)
         await harness.Pipeline.ProcessAsync(context);
 
         var lines = sink.Records.Where(r => r.Topic == harness.Topic("invoice_lines"))
-            .Select(r => System.Text.Json.JsonDocument.Parse(r.Key).RootElement.GetProperty("item_id").GetString())
+            .Select(r => r.KeyJson.GetProperty("item_id").GetString())
             .ToList();
         Assert.Equal(Enumerable.Range(5, 15).Select(i => StripeObjects.LineId(invoiceId, i)), lines.Order(StringComparer.Ordinal));
     }

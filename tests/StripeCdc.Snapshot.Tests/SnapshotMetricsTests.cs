@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using StripeCdc.FakeStripe;
+using StripeCdc.Testing;
 using StripeCdc.Snapshot.Tests.Support;
 using StripeCdc.Telemetry;
 

@@ -96,6 +96,6 @@ public sealed class SnapshotParityTests
         Assert.Equal(expectedTopic, snapshot.Topic);
         var value = System.Text.Json.JsonDocument.Parse(snapshot.Value).RootElement;
         Assert.Equal(liveType[..liveType.LastIndexOf('.')] + ".snapshot", value.GetProperty("_event_type").GetString());
-        Assert.Equal("r", snapshot.Headers["__op"]);
+        Assert.Equal("r", snapshot.Header("__op"));
     }
 }

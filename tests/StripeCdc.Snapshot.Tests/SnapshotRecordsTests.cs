@@ -1,4 +1,5 @@
 using StripeCdc.FakeStripe;
+using StripeCdc.Testing;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.Snapshot.Snapshots;
 using StripeCdc.Snapshot.Tests.Support;

@@ -22,7 +22,7 @@ public sealed class ThinEventHydrationTests
         Assert.Equal(PipelineOutcome.Produced, context.Outcome);
         var record = Assert.Single(sink.Records);
         Assert.Equal(harness.Topic("billing"), record.Topic);
-        Assert.Equal("r", record.Headers["__op"]);
+        Assert.Equal("r", record.Header("__op"));
         var value = System.Text.Json.JsonDocument.Parse(record.Value).RootElement;
         Assert.Equal("mtr_test_61R9Ijk8BpJ9", value.GetProperty("id").GetString());
         Assert.Equal("billing.meter", value.GetProperty("object").GetString());
@@ -47,6 +47,6 @@ public sealed class ThinEventHydrationTests
         Assert.Equal(PipelineOutcome.DeadLettered, context.Outcome);
         var record = Assert.Single(sink.Records);
         Assert.Equal(body, record.Value);
-        Assert.Equal("module_error", record.Headers["__dlq_reason"]);
+        Assert.Equal("module_error", record.Header("__dlq_reason"));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.Configuration;
 using StripeCdc.FakeStripe;
+using StripeCdc.Testing;
 using StripeCdc.Snapshot.Tests.Support;
 using StripeCdc.Snapshot.Webhooks;
 

@@ -32,6 +32,9 @@ internal sealed class CapturingSink : IRecordSink
 
         return ValueTask.FromResult(SinkWriteResult.Written);
     }
+
+    /// <summary>The values written to <paramref name="topic"/>, as JSON.</summary>
+    public IEnumerable<System.Text.Json.JsonElement> ValuesOf(string topic) => Records.Where(r => r.Topic == topic).Select(r => r.Json);
 }
 
 internal sealed record CapturedRecord(string Topic, byte[]? Key, byte[] Value, Dictionary<string, byte[]> Headers, RecordRole Role)
