@@ -20,6 +20,9 @@ internal sealed class EventSource(string secret, bool distinctObjects = false)
         StripeObjects.Event("invoice.paid", StripeObjects.Invoice(lines: 4), IdPlaceholder),
     ];
 
+    // Each source (one per server measured) has ids of its own: servers measured one after another share the
+    // brokers and so the event ledger, where a repeated id would be skipped as a duplicate instead of written.
+    private readonly string _run = Random.Shared.Next().ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
     private long _next;
 
     public static IReadOnlyList<int> Sizes => [.. Templates.Select(t => Encoding.UTF8.GetByteCount(t))];
@@ -27,7 +30,7 @@ internal sealed class EventSource(string secret, bool distinctObjects = false)
     public (byte[] Body, string Signature) Next()
     {
         var n = Interlocked.Increment(ref _next);
-        var id = "evt_" + n.ToString("D24", System.Globalization.CultureInfo.InvariantCulture);
+        var id = "evt_" + _run + n.ToString("D16", System.Globalization.CultureInfo.InvariantCulture);
         var text = Templates[n % Templates.Length].Replace(IdPlaceholder, id, StringComparison.Ordinal);
         if (distinctObjects)
         {
