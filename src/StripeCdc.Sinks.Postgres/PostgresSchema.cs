@@ -150,32 +150,55 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         yield return $"CREATE INDEX IF NOT EXISTS {Quote(LedgerTable + "_committed_at")} ON {Ledger} (committed_at)";
     }
 
+    /// <summary>
+    /// The account column (SPEC §12): the connected account a row belongs to, <c>''</c> for the platform's own
+    /// objects and on every source without <c>Connect</c>. It leads every state and child table's key.
+    /// </summary>
+    internal static readonly (string Name, string Type) AccountColumn = ("account", "text NOT NULL DEFAULT ''");
+
+    /// <summary>A state table's key, as written in <c>PRIMARY KEY</c> and <c>ON CONFLICT</c>.</summary>
+    internal const string StateKey = "account, id";
+
+    /// <summary>A fan-out child table's key.</summary>
+    internal const string ChildKey = "account, parent_id, id";
+
+    /// <summary>The row columns of a state table (after its key), in one place.</summary>
+    internal static readonly (string Name, string Type)[] StateColumns =
+    [
+        AccountColumn,
+        ("data", "jsonb NOT NULL DEFAULT '{}'"),
+        ("event_id", "text NOT NULL DEFAULT ''"),
+        ("event_type", "text NOT NULL DEFAULT ''"),
+        ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
+        ("deleted", "boolean NOT NULL DEFAULT false"),
+        ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
+    ];
+
+    /// <summary>The row columns of a fan-out child table (after its key).</summary>
+    internal static readonly (string Name, string Type)[] ChildColumns =
+    [
+        AccountColumn,
+        ("data", "jsonb NOT NULL DEFAULT '{}'"),
+        ("event_id", "text NOT NULL DEFAULT ''"),
+        ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
+        ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
+    ];
+
     private static IEnumerable<string> TableDdl(string table, PostgresTableKind kind)
     {
         (string Name, string Type)[] columns;
+        string? key = null;
         switch (kind)
         {
             case PostgresTableKind.State:
-                yield return $"CREATE TABLE IF NOT EXISTS {table} (id text PRIMARY KEY)";
-                columns =
-                [
-                    ("data", "jsonb NOT NULL DEFAULT '{}'"),
-                    ("event_id", "text NOT NULL DEFAULT ''"),
-                    ("event_type", "text NOT NULL DEFAULT ''"),
-                    ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
-                    ("deleted", "boolean NOT NULL DEFAULT false"),
-                    ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
-                ];
+                yield return $"CREATE TABLE IF NOT EXISTS {table} (account text NOT NULL DEFAULT '', id text NOT NULL, PRIMARY KEY ({StateKey}))";
+                columns = StateColumns;
+                key = StateKey;
                 break;
             case PostgresTableKind.Child:
-                yield return $"CREATE TABLE IF NOT EXISTS {table} (parent_id text NOT NULL, id text NOT NULL, PRIMARY KEY (parent_id, id))";
-                columns =
-                [
-                    ("data", "jsonb NOT NULL DEFAULT '{}'"),
-                    ("event_id", "text NOT NULL DEFAULT ''"),
-                    ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
-                    ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
-                ];
+                yield return $"CREATE TABLE IF NOT EXISTS {table} (account text NOT NULL DEFAULT '', parent_id text NOT NULL, id text NOT NULL, PRIMARY KEY ({ChildKey}))";
+                columns = ChildColumns;
+                key = ChildKey;
                 break;
             default:
                 yield return $"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY)";
@@ -188,6 +211,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
                     ("received_at", "timestamptz NOT NULL DEFAULT now()"),
                     ("stripe_signature", "text"),
                     ("replayed_at", "timestamptz"),
+                    AccountColumn,
                 ];
                 break;
         }
@@ -196,6 +220,23 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         foreach (var (name, type) in columns)
         {
             yield return $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {type}";
+        }
+
+        if (key is not null)
+        {
+            // A table made before the account column was keyed without it: its rows are the platform's (account
+            // ''), so the wider key holds them all. Swapped in place, once (a key that has account is left alone).
+            var literal = table.Replace("'", "''", StringComparison.Ordinal);
+            yield return $"""
+                DO $$ DECLARE k name; BEGIN
+                  SELECT c.conname INTO k FROM pg_constraint c
+                  WHERE c.conrelid = '{literal}'::regclass AND c.contype = 'p'
+                    AND NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) AND a.attname = 'account');
+                  IF k IS NOT NULL THEN
+                    EXECUTE format('ALTER TABLE {literal} DROP CONSTRAINT %I, ADD PRIMARY KEY ({key})', k);
+                  END IF;
+                END $$
+                """;
         }
 
         if (kind != PostgresTableKind.DeadLetter)

@@ -52,6 +52,12 @@ public sealed class RecordContext
 
     public bool IsEventParsed => _event is not null;
 
+    /// <summary>
+    /// The connected account the event belongs to (SPEC §12): its top-level <c>account</c> on a source with
+    /// <c>Connect</c>; null for the platform's own events and on every other source (their keys stay <c>{"id"}</c>).
+    /// </summary>
+    public string? ConnectedAccount => Source.Options.Connect ? Event.Account : null;
+
     public ChangeKind ChangeKind => Kind == RecordKind.Snapshot ? ChangeKind.Snapshot : ChangeKind.FromAction(Event.Action);
 
     /// <summary>The records to write, in order; the routing module adds the event's own record first.</summary>

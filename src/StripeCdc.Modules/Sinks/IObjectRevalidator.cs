@@ -10,5 +10,12 @@ public interface IObjectRevalidator
     /// The object's current JSON, or null when it cannot be read for this source (no <c>StripeApiKey</c>,
     /// a resource the API cannot fetch by id, or the object is gone).
     /// </summary>
-    ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, CancellationToken cancellationToken);
+    ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, CancellationToken cancellationToken) =>
+        ReadAsync(source, objectType, objectId, account: null, cancellationToken);
+
+    /// <summary>
+    /// As above, for a connected account's object (SPEC §12) when <paramref name="account"/> is set: read with the
+    /// <c>Stripe-Account</c> header, since another account may hold an object of the same id.
+    /// </summary>
+    ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, string? account, CancellationToken cancellationToken);
 }
