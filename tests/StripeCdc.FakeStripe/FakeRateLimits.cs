@@ -11,7 +11,11 @@ public sealed class FakeRateLimits
 {
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _recent = new(StringComparer.Ordinal);
 
+    /// <summary>The most requests one key may make within <see cref="Window"/>; null for no limit.</summary>
     public int? RequestsPerSecond { get; set; }
+
+    /// <summary>The period the limit counts over: a second, as Stripe's; a test that must not depend on the machine's speed widens it.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How many requests were refused for the rate.</summary>
     public int Refused => _refused;
@@ -29,7 +33,7 @@ public sealed class FakeRateLimits
         var recent = _recent.GetOrAdd(apiKey, _ => new Queue<DateTimeOffset>());
         lock (recent)
         {
-            while (recent.Count > 0 && now - recent.Peek() >= TimeSpan.FromSeconds(1))
+            while (recent.Count > 0 && now - recent.Peek() >= Window)
             {
                 recent.Dequeue();
             }

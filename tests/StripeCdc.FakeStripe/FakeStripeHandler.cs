@@ -36,7 +36,7 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
         var arrivedAt = time.GetUtcNow();
         var path = request.Path.Value ?? "/";
         var status = await AnswerAsync(context, path);
-        Log.Add(new LoggedRequest(arrivedAt, request.Method, path, request.QueryString.Value ?? "", status));
+        Log.Add(new LoggedRequest(arrivedAt, request.Method, path, request.QueryString.Value ?? "", status) { StripeAccount = Nullify(request.Headers["Stripe-Account"]) });
     }
 
     private async Task<int> AnswerAsync(HttpContext context, string path)
