@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using StripeCdc.FakeStripe;
+using StripeCdc.Ingest.Tests.Support;
+using Xunit.Abstractions;
+
+namespace StripeCdc.Ingest.Tests.Webhooks;
+
+/// <summary>
+/// Issue 18: one realistic event of every event type Stripe.net knows goes through the real ingest into Kafka,
+/// is answered 200, is not dead-lettered, and its object lands in its resource's topic, keyed by it, unchanged
+/// (SPEC §2, §3; behaviour.md, every object has a row).
+/// </summary>
+[Collection(KafkaCollection.Name)]
+public sealed class EveryEventTypeTests(KafkaFixture kafka, ITestOutputHelper output)
+{
+    [Fact]
+    public void Every_Stripe_net_event_type_maps_to_an_object_type_of_Stripe_net_s_registry()
+    {
+        var registry = RealisticObjects.ObjectTypes.ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(276, EventObjectTypes.All.Count);
+        Assert.All(EventObjectTypes.All, t => Assert.Contains(EventObjectTypes.ObjectType(t) ?? "(none)", registry));
+        Assert.Equal("subscription", EventObjectTypes.ObjectType("customer.subscription.created"));
+        Assert.Equal("dispute", EventObjectTypes.ObjectType("charge.dispute.created"));
+        Assert.Equal("issuing.card", EventObjectTypes.ObjectType("issuing_card.created"));
+        Assert.Equal("bank_account", EventObjectTypes.ObjectType("account.external_account.created"));
+        Assert.Equal("fee_refund", EventObjectTypes.ObjectType("application_fee.refund.updated"));
+        Assert.Equal("application", EventObjectTypes.ObjectType("account.application.authorized"));
+        Assert.Equal("billing.alert_triggered", EventObjectTypes.ObjectType("billing.alert.triggered"));
+        Assert.Equal("source_transaction", EventObjectTypes.ObjectType("source.transaction.created"));
+        Assert.Equal("scheduled_query_run", EventObjectTypes.ObjectType("sigma.scheduled_query_run.created"));
+        Assert.Equal("refund", EventObjectTypes.ObjectType("charge.refund.updated"));
+        Assert.Equal("tax.settings", EventObjectTypes.ObjectType("tax.settings.updated"));
+    }
+
+    [Fact]
+    public void Generated_objects_carry_the_fields_Stripe_net_models_with_Stripe_s_value_shapes()
+    {
+        var objects = new RealisticObjects(seed: 7);
+
+        var customer = objects.Create("customer");
+        var balance = objects.Create("balance");
+        var summary = objects.Create("entitlements.active_entitlement_summary");
+
+        Assert.StartsWith("cus_", customer["id"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("customer", customer["object"]!.GetValue<string>());
+        Assert.True(customer.Count >= 25, $"a customer has {customer.Count} fields");
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, customer["created"]!.GetValueKind());
+        Assert.Contains(customer["tax_exempt"]!.GetValue<string>(), new[] { "exempt", "none", "reverse" });
+        Assert.Equal("list", customer["subscriptions"]!["object"]!.GetValue<string>());
+        Assert.StartsWith("sub_", customer["subscriptions"]!["data"]![0]!["id"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(balance.ContainsKey("id"));
+        Assert.Equal("balance", balance["object"]!.GetValue<string>());
+        Assert.StartsWith("cus_", summary["customer"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotEqual(customer["id"]!.GetValue<string>(), objects.Create("customer")["id"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("ObjectType")]
+    [InlineData("EventType")]
+    public async Task Every_event_type_is_answered_200_and_its_object_lands_in_its_topic_keyed_by_it(string routing)
+    {
+        var clock = Stopwatch.StartNew();
+        var catalogue = EventCatalogue.Build();
+        var resources = catalogue.Events.Select(e => e.Resource(routing)).Distinct(StringComparer.Ordinal).ToList();
+        var source = new TestSource()
+            .Set("Routing", routing)
+            .Set("Resources", string.Join(",", resources))
+            .Set("UnselectedResourceBehavior", "FAIL")
+            .Set("IncludeEventMetadata", "false")
+            .Set("FanOutFields", string.Empty);
+        await using var server = await IngestServer.StartAsync(kafka, source.Settings);
+
+        var failures = await SendAllAsync(server, source, catalogue);
+
+        Assert.True(failures.Count == 0, "Not answered 200:\n" + string.Join("\n", failures));
+        Assert.Equal(0L, kafka.Count(source.DeadLetterTopic));
+        var records = ReadAll([.. resources.Select(source.Topic), source.Topic("unknown")]);
+        var mismatches = new List<string>();
+        foreach (var stripeEvent in catalogue.Events)
+        {
+            var topic = source.Topic(stripeEvent.Resource(routing));
+            var landed = records.Where(r => r.Topic == topic && JsonNode.DeepEquals(JsonNode.Parse(r.Message.Key), new JsonObject { ["id"] = stripeEvent.Key })).ToList();
+            if (landed.Count != 1)
+            {
+                mismatches.Add($"{stripeEvent.Type}: {landed.Count} records keyed {stripeEvent.Key} in {topic}");
+                continue;
+            }
+
+            var value = JsonNode.Parse(landed[0].Message.Value)!;
+            if (!JsonNode.DeepEquals(EventCatalogue.WithoutChangeFields(value), stripeEvent.Object))
+            {
+                mismatches.Add($"{stripeEvent.Type}: the value differs from the object");
+            }
+
+            if (value["__deleted"]?.GetValue<bool>() != stripeEvent.IsDelete)
+            {
+                mismatches.Add($"{stripeEvent.Type}: __deleted is {value["__deleted"]}");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+        Assert.Equal(catalogue.Events.Count, records.Count);
+        output.WriteLine($"{catalogue.Events.Count} event types, {resources.Count} topics, {catalogue.Events.Sum(e => e.Payload.Length) / 1024} KB of events, {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    internal static async Task<List<string>> SendAllAsync(IngestServer server, TestSource source, EventCatalogue catalogue)
+    {
+        var failures = new List<string>();
+        await Parallel.ForEachAsync(catalogue.Events, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (stripeEvent, cancellation) =>
+        {
+            using var response = await server.Client.SendAsync(StripeEvents.Request(source, stripeEvent.Payload), cancellation);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellation);
+                lock (failures)
+                {
+                    failures.Add($"{stripeEvent.Type} ({stripeEvent.Payload.Length} bytes): {(int)response.StatusCode} {body}");
+                }
+            }
+        });
+        return failures;
+    }
+
+    /// <summary>Every record of the topics, read with one consumer up to each partition's end (every write was acknowledged before).</summary>
+    private List<ConsumeResult<string, string>> ReadAll(IReadOnlyCollection<string> topics)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = "every-event-type-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+        }).SetLogHandler((_, _) => { }).Build();
+        var partitions = topics.SelectMany(t => Enumerable.Range(0, 3).Select(p => new TopicPartition(t, p))).ToList();
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        var open = partitions.ToHashSet();
+        var records = new List<ConsumeResult<string, string>>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (open.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is null)
+            {
+                continue;
+            }
+
+            if (result.IsPartitionEOF)
+            {
+                open.Remove(result.TopicPartition);
+            }
+            else
+            {
+                records.Add(result);
+            }
+        }
+
+        Assert.True(open.Count == 0, $"{open.Count} partitions were not read to their end");
+        return records;
+    }
+}
