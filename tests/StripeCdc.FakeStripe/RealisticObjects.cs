@@ -232,6 +232,9 @@ public sealed class RealisticObjects(int seed = 20261206)
             "api_version" => Stripe.StripeConfiguration.ApiVersion,
             "statement_descriptor" or "statement_descriptor_suffix" or "calculated_statement_descriptor" => "EXAMPLE CO",
             "number" or "receipt_number" or "invoice_number" => $"F7C4F8B2-{Number("count"):D4}",
+
+            // A plain string named after an object type holds that object's id (cash_balance.customer).
+            _ when Registry.ContainsKey(name) => NewId(name),
             _ when name == "url" || name.EndsWith("_url", StringComparison.Ordinal) => $"https://example.com/{owner ?? "stripe"}/{Chars(12)}",
             _ when name.EndsWith("_id", StringComparison.Ordinal) || name.EndsWith("_reference", StringComparison.Ordinal) => $"{name[..Math.Min(name.Length, 4)]}_{Chars(16)}",
             _ => $"{name.Replace('_', ' ')} {Chars(6)}",
