@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Npgsql;
 using StripeCdc.Ingest.Tests.Support;
-using StripeCdc.Ingest.Tests.Webhooks;
 using StripeCdc.Testing;
 using Xunit.Abstractions;
 
@@ -36,7 +35,7 @@ public sealed partial class EveryEventTypePostgresTests(PostgresFixture postgres
             .Set("FanOutFields", string.Empty);
         await using var server = await IngestServer.StartAsync(source.Settings);
 
-        var failures = await EveryEventTypeTests.SendAllAsync(server, source, catalogue);
+        var failures = await catalogue.SendAllAsync(server, source);
 
         Assert.True(failures.Count == 0, "Not answered 200:\n" + string.Join("\n", failures));
         await using var connection = new NpgsqlConnection(database);

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
-using StripeCdc.FakeStripe;
 using StripeCdc.Ingest.Tests.Support;
 using Xunit.Abstractions;
 
@@ -18,48 +15,6 @@ namespace StripeCdc.Ingest.Tests.Webhooks;
 [Collection(KafkaCollection.Name)]
 public sealed class EveryEventTypeTests(KafkaFixture kafka, ITestOutputHelper output)
 {
-    [Fact]
-    public void Every_Stripe_net_event_type_maps_to_an_object_type_of_Stripe_net_s_registry()
-    {
-        var registry = RealisticObjects.ObjectTypes.ToHashSet(StringComparer.Ordinal);
-
-        Assert.NotEmpty(EventObjectTypes.All);
-        Assert.All(EventObjectTypes.All, t => Assert.Contains(EventObjectTypes.ObjectType(t) ?? "(none)", registry));
-        Assert.Equal("subscription", EventObjectTypes.ObjectType("customer.subscription.created"));
-        Assert.Equal("dispute", EventObjectTypes.ObjectType("charge.dispute.created"));
-        Assert.Equal("issuing.card", EventObjectTypes.ObjectType("issuing_card.created"));
-        Assert.Equal("bank_account", EventObjectTypes.ObjectType("account.external_account.created"));
-        Assert.Equal("fee_refund", EventObjectTypes.ObjectType("application_fee.refund.updated"));
-        Assert.Equal("application", EventObjectTypes.ObjectType("account.application.authorized"));
-        Assert.Equal("billing.alert_triggered", EventObjectTypes.ObjectType("billing.alert.triggered"));
-        Assert.Equal("source_transaction", EventObjectTypes.ObjectType("source.transaction.created"));
-        Assert.Equal("scheduled_query_run", EventObjectTypes.ObjectType("sigma.scheduled_query_run.created"));
-        Assert.Equal("refund", EventObjectTypes.ObjectType("charge.refund.updated"));
-        Assert.Equal("tax.settings", EventObjectTypes.ObjectType("tax.settings.updated"));
-    }
-
-    [Fact]
-    public void Generated_objects_carry_the_fields_Stripe_net_models_with_Stripe_s_value_shapes()
-    {
-        var objects = new RealisticObjects(seed: 7);
-
-        var customer = objects.Create("customer");
-        var balance = objects.Create("balance");
-        var summary = objects.Create("entitlements.active_entitlement_summary");
-
-        Assert.StartsWith("cus_", customer["id"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal("customer", customer["object"]!.GetValue<string>());
-        Assert.True(customer.Count >= 25, $"a customer has {customer.Count} fields");
-        Assert.Equal(System.Text.Json.JsonValueKind.Number, customer["created"]!.GetValueKind());
-        Assert.Contains(customer["tax_exempt"]!.GetValue<string>(), new[] { "exempt", "none", "reverse" });
-        Assert.Equal("list", customer["subscriptions"]!["object"]!.GetValue<string>());
-        Assert.StartsWith("sub_", customer["subscriptions"]!["data"]![0]!["id"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.False(balance.ContainsKey("id"));
-        Assert.Equal("balance", balance["object"]!.GetValue<string>());
-        Assert.StartsWith("cus_", summary["customer"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.NotEqual(customer["id"]!.GetValue<string>(), objects.Create("customer")["id"]!.GetValue<string>());
-    }
-
     [Theory]
     [InlineData("ObjectType")]
     [InlineData("EventType")]
@@ -76,7 +31,7 @@ public sealed class EveryEventTypeTests(KafkaFixture kafka, ITestOutputHelper ou
             .Set("FanOutFields", string.Empty);
         await using var server = await IngestServer.StartAsync(kafka, source.Settings);
 
-        var failures = await SendAllAsync(server, source, catalogue);
+        var failures = await catalogue.SendAllAsync(server, source);
 
         Assert.True(failures.Count == 0, "Not answered 200:\n" + string.Join("\n", failures));
         Assert.Equal(0L, kafka.Count(source.DeadLetterTopic));
@@ -108,24 +63,6 @@ public sealed class EveryEventTypeTests(KafkaFixture kafka, ITestOutputHelper ou
         Assert.Equal(catalogue.Events.Count, records.Count);
         var largest = catalogue.Events.MaxBy(e => e.Payload.Length)!;
         output.WriteLine($"{catalogue.Events.Count} event types, {resources.Count} topics, {catalogue.Events.Sum(e => e.Payload.Length) / 1024} KB of events (largest {largest.Type}, {largest.Payload.Length / 1024} KB), {clock.Elapsed.TotalSeconds:F1} s");
-    }
-
-    internal static async Task<List<string>> SendAllAsync(IngestServer server, TestSource source, EventCatalogue catalogue)
-    {
-        var failures = new List<string>();
-        await Parallel.ForEachAsync(catalogue.Events, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (stripeEvent, cancellation) =>
-        {
-            using var response = await server.Client.SendAsync(StripeEvents.Request(source, stripeEvent.Payload), cancellation);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                var body = await response.Content.ReadAsStringAsync(cancellation);
-                lock (failures)
-                {
-                    failures.Add($"{stripeEvent.Type} ({stripeEvent.Payload.Length} bytes): {(int)response.StatusCode} {body}");
-                }
-            }
-        });
-        return failures;
     }
 
     /// <summary>Every record of the topics, read with one consumer up to each partition's end (every write was acknowledged before).</summary>
