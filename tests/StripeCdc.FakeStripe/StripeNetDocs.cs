@@ -7,7 +7,8 @@ namespace StripeCdc.FakeStripe;
 /// <summary>
 /// The values Stripe.net's XML documentation lists for its string enums ("One of: <c>exempt</c>, <c>none</c>,
 /// or <c>reverse</c>."), so generated objects carry values Stripe really sends. Read once from
-/// <c>Stripe.net.xml</c> beside the assembly, or from the NuGet package folder when it was not copied.
+/// <c>Stripe.net.xml</c> beside the assembly or, as builds do not copy it, from the restored package in the
+/// NuGet folder (<c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>).
 /// </summary>
 internal static partial class StripeNetDocs
 {
