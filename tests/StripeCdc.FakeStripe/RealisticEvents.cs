@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -54,7 +53,7 @@ public static class RealisticEvents
         var text = dataObject.FirstOrDefault(p => p.Key is not ("id" or "object") && p.Value is JsonValue v && v.TryGetValue<string>(out _));
         if (text.Value is not null)
         {
-            previous[text.Key] = "previous " + text.Value.GetValue<string>().ToString(CultureInfo.InvariantCulture);
+            previous[text.Key] = "previous " + text.Value.GetValue<string>();
         }
 
         return previous;
