@@ -123,13 +123,18 @@ internal static class Driver
             var before = new List<Measurement>();
             var after = new List<Measurement>();
             string? database = null;
-            for (var round = 1; round <= options.Rounds; round++)
+
+            // The first measurement of a run also warms the driver, the load generator and the server's caches
+            // (its driver CPU per event is two to three times the later ones'): with a baseline to compare
+            // against, that measurement is made once more and not counted.
+            var uncounted = options.BaselineBuild is null ? 0 : 1;
+            for (var round = 1 - uncounted; round <= options.Rounds; round++)
             {
-                var ofRounds = options.Rounds > 1 ? $", round {round}/{options.Rounds}" : string.Empty;
+                var ofRounds = round == 0 ? ", warm-up (not counted)" : options.Rounds > 1 ? $", round {round}/{options.Rounds}" : string.Empty;
 
                 // Baseline first in odd rounds, this build first in even ones, so a drift of the machine's speed
                 // within a round does not always favour the same build.
-                foreach (var isBaseline in options.BaselineBuild is null ? [false] : round % 2 == 1 ? new[] { true, false } : [false, true])
+                foreach (var isBaseline in options.BaselineBuild is null || round == 0 ? [false] : round % 2 == 1 ? new[] { true, false } : [false, true])
                 {
                     var environment = new Dictionary<string, string>(kafkaEnvironment);
                     if (postgres is not null)
@@ -149,7 +154,10 @@ internal static class Driver
                         options,
                         postgres?.ProcessId,
                         build: isBaseline ? options.BaselineBuild : null);
-                    (isBaseline ? before : after).Add(measured);
+                    if (round > 0)
+                    {
+                        (isBaseline ? before : after).Add(measured);
+                    }
                 }
             }
 
