@@ -11,25 +11,38 @@ namespace StripeCdc.Sinks.Postgres;
 /// <c>ADD COLUMN IF NOT EXISTS</c> under an advisory lock, so replicas starting together don't race.
 /// The tables of every source's known topics are made at start; a topic first met later (an unselected
 /// resource under <c>DEFAULT_TOPIC</c>) gets its table before its first write.
+/// State and child tables live in the raw schema (<c>stripe_raw</c>); what users query is the view of
+/// the same name in the schema (<c>stripe.customer</c>), with the typed columns (<see cref="PostgresViews"/>).
+/// The ledger and the DLQ table stay tables in the schema.
 /// </summary>
-internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<PostgresSinkOptions> options, SourceCatalog sources)
+internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<PostgresSinkOptions> options, SourceCatalog sources, TypedColumnCatalog typedColumns)
 {
     // Any constant both replicas agree on: "StripeCdc" in ASCII.
     private const long MigrationLock = 0x5374726970654364;
 
     private readonly string _schema = options.Value.Schema;
+    private readonly string _raw = RawSchemaOf(options.Value.Schema);
     private readonly ConcurrentDictionary<string, PostgresTableKind> _ready = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile bool _ledgerReady;
 
     public string Name => _schema;
 
+    /// <summary>The schema of the state and child tables the sink writes: the schema's name and <c>_raw</c>.</summary>
+    public string RawName => _raw;
+
     public string Ledger => Qualified(_schema, LedgerTable);
 
     /// <summary>The ledger retention as an SQL interval literal (configuration, not user data).</summary>
     public string LedgerRetention { get; } = $"interval '{(long)options.Value.LedgerRetention.TotalSeconds} seconds'";
 
-    public string Table(string topic) => Qualified(_schema, TableName(topic));
+    /// <summary>The table the sink writes a state or child topic's rows to (in the raw schema).</summary>
+    public string Table(string topic) => Qualified(_raw, TableName(topic));
+
+    /// <summary>The view users query for a state or child topic, or a DLQ topic's table.</summary>
+    public string Visible(string topic) => Qualified(_schema, TableName(topic));
+
+    public static string RawSchemaOf(string schema) => schema + "_raw";
 
     /// <summary>Creates the schema, the ledger and the tables of every known topic.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -83,7 +96,12 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var sql = new List<string> { $"SELECT pg_advisory_xact_lock({MigrationLock})", $"CREATE SCHEMA IF NOT EXISTS {Quote(_schema)}" };
+            var sql = new List<string>
+            {
+                $"SELECT pg_advisory_xact_lock({MigrationLock})",
+                $"CREATE SCHEMA IF NOT EXISTS {Quote(_schema)}",
+                $"CREATE SCHEMA IF NOT EXISTS {Quote(_raw)}",
+            };
             if (withLedger)
             {
                 sql.AddRange(LedgerDdl());
@@ -92,17 +110,33 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
             foreach (var (topic, kind) in tables)
             {
                 sql.AddRange(RenameFromTopicName(topic));
-                sql.AddRange(TableDdl(Table(topic), kind));
+                if (kind == PostgresTableKind.DeadLetter)
+                {
+                    sql.AddRange(TableDdl(Visible(topic), kind));
+                }
+                else
+                {
+                    sql.AddRange(MoveToRaw(topic));
+                    sql.AddRange(TableDdl(Table(topic), kind));
+                }
             }
 
-            await using (var batch = new NpgsqlBatch(connection, transaction))
-            {
-                foreach (var statement in sql)
-                {
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
-                }
+            await ExecuteAsync(connection, transaction, sql, cancellationToken);
 
-                await batch.ExecuteNonQueryAsync(cancellationToken);
+            var views = tables.Where(t => t.Value != PostgresTableKind.DeadLetter).ToList();
+            if (views.Count > 0)
+            {
+                var existing = await PostgresViews.ReadAsync(connection, transaction, _schema, cancellationToken);
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    [.. views.SelectMany(v => PostgresViews.Ddl(
+                        Visible(v.Key),
+                        Table(v.Key),
+                        PostgresRowColumns.Of(v.Value),
+                        typedColumns.ColumnsOf(v.Key, v.Value),
+                        existing.GetValueOrDefault(TableName(v.Key)) ?? []))],
+                    cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -119,7 +153,24 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         }
     }
 
-    /// <summary>A table an older version named after the topic itself (<c>"acme.customer"</c>) takes its plain name, rows and all.</summary>
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> sql, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var statement in sql)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A table an older version named after the topic itself (<c>"acme.customer"</c>) takes its plain name in
+    /// the schema, rows and all (and then moves to the raw schema with <see cref="MoveToRaw"/>).
+    /// </summary>
     private IEnumerable<string> RenameFromTopicName(string topic)
     {
         var table = TableName(topic);
@@ -131,8 +182,25 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         var old = Qualified(_schema, topic);
         yield return $"""
             DO $$ BEGIN
-              IF to_regclass('{old.Replace("'", "''", StringComparison.Ordinal)}') IS NOT NULL AND to_regclass('{Table(topic)}') IS NULL THEN
+              IF to_regclass({Literal(old)}) IS NOT NULL AND to_regclass({Literal(Visible(topic))}) IS NULL AND to_regclass({Literal(Table(topic))}) IS NULL THEN
                 ALTER TABLE {old} RENAME TO {table};
+              END IF;
+            END $$
+            """;
+    }
+
+    /// <summary>
+    /// A state or child table an older version kept in the schema (<c>stripe.customer</c>) moves to the raw
+    /// schema, rows, indexes and all; its place in the schema is then taken by the view.
+    /// </summary>
+    private IEnumerable<string> MoveToRaw(string topic)
+    {
+        yield return $"""
+            DO $$ BEGIN
+              IF EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE n.nspname = {Literal(_schema)} AND c.relname = {Literal(TableName(topic))} AND c.relkind IN ('r', 'p'))
+                 AND to_regclass({Literal(Table(topic))}) IS NULL THEN
+                ALTER TABLE {Visible(topic)} SET SCHEMA {Quote(_raw)};
               END IF;
             END $$
             """;
@@ -150,70 +218,40 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         yield return $"CREATE INDEX IF NOT EXISTS {Quote(LedgerTable + "_committed_at")} ON {Ledger} (committed_at)";
     }
 
-    /// <summary>
-    /// The account column (SPEC §12): the connected account a row belongs to, <c>''</c> for the platform's own
-    /// objects and on every source without <c>Connect</c>. It leads every state and child table's key.
-    /// </summary>
-    internal static readonly (string Name, string Type) AccountColumn = ("account", "text NOT NULL DEFAULT ''");
+    /// <summary>A state table's key, as written in <c>PRIMARY KEY</c> and <c>ON CONFLICT</c>: (<c>account</c>, <c>id</c>).</summary>
+    internal static readonly string StateKey = string.Join(", ", PostgresRowColumns.State.Where(c => c.Key).Select(c => c.Name));
 
-    /// <summary>A state table's key, as written in <c>PRIMARY KEY</c> and <c>ON CONFLICT</c>.</summary>
-    internal const string StateKey = "account, id";
-
-    /// <summary>A fan-out child table's key.</summary>
-    internal const string ChildKey = "account, parent_id, id";
-
-    /// <summary>The row columns of a state table (after its key), in one place.</summary>
-    internal static readonly (string Name, string Type)[] StateColumns =
-    [
-        AccountColumn,
-        ("data", "jsonb NOT NULL DEFAULT '{}'"),
-        ("event_id", "text NOT NULL DEFAULT ''"),
-        ("event_type", "text NOT NULL DEFAULT ''"),
-        ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
-        ("deleted", "boolean NOT NULL DEFAULT false"),
-        ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
-    ];
-
-    /// <summary>The row columns of a fan-out child table (after its key).</summary>
-    internal static readonly (string Name, string Type)[] ChildColumns =
-    [
-        AccountColumn,
-        ("data", "jsonb NOT NULL DEFAULT '{}'"),
-        ("event_id", "text NOT NULL DEFAULT ''"),
-        ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
-        ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
-    ];
+    /// <summary>A fan-out child table's key: (<c>account</c>, <c>parent_id</c>, <c>id</c>).</summary>
+    internal static readonly string ChildKey = string.Join(", ", PostgresRowColumns.Child.Where(c => c.Key).Select(c => c.Name));
 
     private static IEnumerable<string> TableDdl(string table, PostgresTableKind kind)
     {
         (string Name, string Type)[] columns;
         string? key = null;
-        switch (kind)
+        if (kind == PostgresTableKind.DeadLetter)
         {
-            case PostgresTableKind.State:
-                yield return $"CREATE TABLE IF NOT EXISTS {table} (account text NOT NULL DEFAULT '', id text NOT NULL, PRIMARY KEY ({StateKey}))";
-                columns = StateColumns;
-                key = StateKey;
-                break;
-            case PostgresTableKind.Child:
-                yield return $"CREATE TABLE IF NOT EXISTS {table} (account text NOT NULL DEFAULT '', parent_id text NOT NULL, id text NOT NULL, PRIMARY KEY ({ChildKey}))";
-                columns = ChildColumns;
-                key = ChildKey;
-                break;
-            default:
-                yield return $"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY)";
-                columns =
-                [
-                    ("body", "bytea NOT NULL DEFAULT ''"),
-                    ("reason", "text NOT NULL DEFAULT ''"),
-                    ("error", "text"),
-                    ("source", "text NOT NULL DEFAULT ''"),
-                    ("received_at", "timestamptz NOT NULL DEFAULT now()"),
-                    ("stripe_signature", "text"),
-                    ("replayed_at", "timestamptz"),
-                    AccountColumn,
-                ];
-                break;
+            yield return $"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY)";
+            columns =
+            [
+                ("body", "bytea NOT NULL DEFAULT ''"),
+                ("reason", "text NOT NULL DEFAULT ''"),
+                ("error", "text"),
+                ("source", "text NOT NULL DEFAULT ''"),
+                ("received_at", "timestamptz NOT NULL DEFAULT now()"),
+                ("stripe_signature", "text"),
+                ("replayed_at", "timestamptz"),
+                (PostgresRowColumns.Account.Name, PostgresRowColumns.Account.Definition),
+            ];
+        }
+        else
+        {
+            var rowColumns = PostgresRowColumns.Of(kind);
+            var keys = rowColumns.Where(c => c.Key).ToList();
+            key = string.Join(", ", keys.Select(k => k.Name));
+            yield return $"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", keys.Select(k => k.Definition.Contains("NOT NULL", StringComparison.Ordinal) ? $"{k.Name} {k.Definition}" : $"{k.Name} {k.Definition} NOT NULL"))}, PRIMARY KEY ({key}))";
+
+            // The account (SPEC §12) is the one key column a table made by an older version can lack.
+            columns = [.. rowColumns.Where(c => !c.Key || c == PostgresRowColumns.Account).Select(c => (c.Name, c.Definition))];
         }
 
         // A table made by an older version gets the columns added since.
@@ -244,7 +282,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
             // Values over 2 KB are compressed; pglz (the default) took an eighth of Postgres's CPU per event in
             // the benchmark, lz4 a fraction of that. Servers before 14 or built without lz4 keep pglz.
             yield return $"""
-                DO $$ BEGIN EXECUTE 'ALTER TABLE {table.Replace("'", "''", StringComparison.Ordinal)} ALTER COLUMN data SET COMPRESSION lz4';
+                DO $$ BEGIN EXECUTE {Literal($"ALTER TABLE {table} ALTER COLUMN data SET COMPRESSION lz4")};
                 EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL; END $$
                 """;
         }

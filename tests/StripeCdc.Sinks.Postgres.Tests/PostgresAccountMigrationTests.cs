@@ -54,9 +54,9 @@ public sealed class PostgresAccountMigrationTests(PostgresFixture postgres)
         Assert.Equal(1L, await host.ScalarAsync<long>("select count(*) from stripe.invoice where account = '' and id = 'in_old'"));
         Assert.Equal(7L, await host.ScalarAsync<long>("select count(*) from stripe.invoice_lines where account = '' and parent_id = 'in_old'"));
         Assert.Equal(1L, await host.ScalarAsync<long>("select count(*) from stripe.stripe_dlq where account = ''"));
-        Assert.Equal("account,id", await PrimaryKeyAsync(host, "stripe.customer"));
-        Assert.Equal("account,id", await PrimaryKeyAsync(host, "stripe.invoice"));
-        Assert.Equal("account,parent_id,id", await PrimaryKeyAsync(host, "stripe.invoice_lines"));
+        Assert.Equal("account,id", await PrimaryKeyAsync(host, "stripe_raw.customer"));
+        Assert.Equal("account,id", await PrimaryKeyAsync(host, "stripe_raw.invoice"));
+        Assert.Equal("account,parent_id,id", await PrimaryKeyAsync(host, "stripe_raw.invoice_lines"));
         Assert.Equal("id", await PrimaryKeyAsync(host, "stripe.stripe_dlq"));
     }
 
