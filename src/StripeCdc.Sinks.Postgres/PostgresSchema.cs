@@ -271,7 +271,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
                   WHERE c.conrelid = '{literal}'::regclass AND c.contype = 'p'
                     AND NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) AND a.attname = 'account');
                   IF k IS NOT NULL THEN
-                    EXECUTE format('ALTER TABLE {literal} DROP CONSTRAINT %I, ADD PRIMARY KEY ({key})', k);
+                    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I, ADD PRIMARY KEY ({key})', '{literal}', k);
                   END IF;
                 END $$
                 """;
