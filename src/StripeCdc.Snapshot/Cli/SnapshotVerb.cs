@@ -44,8 +44,7 @@ internal static class SnapshotVerb
                 parsed.GetValue(prune));
             if (job.Prune && !services.GetRequiredService<SnapshotPruner>().CanPrune)
             {
-                await Console.Error.WriteLineAsync(SnapshotPruner.NoInventory);
-                return ExitCodes.Failed;
+                return context.Fail(SnapshotPruner.NoInventory, ExitCodes.Usage);
             }
 
             var work = services.GetRequiredService<SnapshotRunner>().RunAsync(job, token);
