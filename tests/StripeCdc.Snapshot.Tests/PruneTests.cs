@@ -117,6 +117,26 @@ public sealed class KafkaPruneTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_404_that_is_not_resource_missing_confirms_nothing()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        var customers = FakeStripeSeeder.Seed(stripe.Data, "customer", 20);
+        using var harness = new SnapshotHarness(stripe, kafka);
+        await harness.SnapshotAsync("customer");
+        stripe.Data.DeleteSilently("/v1/customers", customers[5]);
+        await PruneSupport.NextSecondAsync();
+        // As if Stripe had no retrieve path for the resource: a 404 without the code resource_missing.
+        stripe.Faults.Add(new FaultRule(404, int.MaxValue, "/v1/customers/"));
+
+        var job = await harness.SnapshotAsync(prune: true, "customer");
+
+        Assert.Equal(JobState.Completed, job.State);
+        Assert.Equal(0, job.Pruned);
+        Assert.Contains(stripe.Log.Requests, r => r.Path == "/v1/customers/" + customers[5] && r.Status == 404);
+        Assert.DoesNotContain(kafka.ReadRecords(harness.Topic("customer")), r => r.Header("__op") == "d");
+    }
+
+    [Fact]
     public async Task An_object_changed_after_the_listing_began_is_not_pruned()
     {
         await using var stripe = await FakeStripeServer.StartAsync();

@@ -106,9 +106,16 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
         {
             found = await api.GetAsync(path, [], cancellationToken);
         }
-        catch (StripeApiException ex) when (ex.StatusCode == 404 && ex.InnerException is StripeException { StripeError.Code: "resource_missing" })
+        catch (StripeApiException ex) when (ex.StatusCode == 404)
         {
-            return (held.Id, heldObject ?? Stub(held.Id, resource.Name), readAt);
+            if (ex.InnerException is StripeException { StripeError.Code: "resource_missing" })
+            {
+                return (held.Id, heldObject ?? Stub(held.Id, resource.Name), readAt);
+            }
+
+            // Not "no such object" but no such URL: the resource has no retrieve path, so nothing can be confirmed.
+            LogNoRetrieveEndpoint(source.Name, resource.Name, path);
+            return null;
         }
 
         using var document = JsonDocument.Parse(found);
@@ -174,6 +181,9 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': pruned {Count} {Resource} objects Stripe no longer has.")]
     private partial void LogPruned(string source, string resource, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': {Resource} objects are not pruned: Stripe has no object at {Path} and did not say resource_missing (no retrieve path).")]
+    private partial void LogNoRetrieveEndpoint(string source, string resource, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': {Resource} {Id} is not pruned: the held object does not name its parent, so it cannot be asked for.")]
     private partial void LogNoRetrievePath(string source, string resource, string id);
