@@ -117,6 +117,29 @@ public sealed class KafkaPruneTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task An_object_listed_under_a_parent_is_asked_for_under_the_parent_its_held_value_names()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        var customers = FakeStripeSeeder.Seed(stripe.Data, "customer", 4);
+        var paymentMethods = FakeStripeSeeder.Seed(stripe.Data, "payment_method", 12);
+        using var harness = new SnapshotHarness(stripe, kafka);
+        await harness.SnapshotAsync("payment_method");
+        // The seeder puts odd-numbered payment methods on customers[i % 4].
+        stripe.Data.DeleteSilently($"/v1/customers/{customers[3]}/payment_methods", paymentMethods[3]);
+        await PruneSupport.NextSecondAsync();
+        stripe.Log.Clear();
+
+        var job = await harness.SnapshotAsync(prune: true, "payment_method");
+
+        Assert.Equal(JobState.Completed, job.State);
+        Assert.Equal(1, job.Pruned);
+        Assert.Contains(stripe.Log.Requests, r => r.Path == $"/v1/customers/{customers[3]}/payment_methods/{paymentMethods[3]}" && r.Status == 404);
+        var delete = Assert.Single(kafka.ReadRecords(harness.Topic("payment_method")), r => r.Header("__op") == "d");
+        Assert.Equal(paymentMethods[3], delete.KeyId);
+        Assert.Equal("payment_method.pruned", delete.Json.GetProperty("_event_type").GetString());
+    }
+
+    [Fact]
     public async Task A_404_that_is_not_resource_missing_confirms_nothing()
     {
         await using var stripe = await FakeStripeServer.StartAsync();
