@@ -96,7 +96,7 @@ public sealed class KafkaPruneTests(KafkaFixture kafka)
     }
 
     [Fact]
-    public async Task An_interrupted_listing_prunes_nothing()
+    public async Task An_interrupted_listing_prunes_nothing_until_it_is_resumed_to_its_end()
     {
         await using var stripe = await FakeStripeServer.StartAsync();
         var customers = FakeStripeSeeder.Seed(stripe.Data, "customer", 250);
@@ -114,6 +114,16 @@ public sealed class KafkaPruneTests(KafkaFixture kafka)
         Assert.Equal(0, job.Pruned);
         Assert.DoesNotContain(kafka.ReadRecords(harness.Topic("customer")), r => r.Header("__op") == "d");
         Assert.DoesNotContain(stripe.Log.Requests, r => r.Path.StartsWith("/v1/customers/", StringComparison.Ordinal));
+
+        // Resumed to its end from the checkpoint, the listing is complete: it prunes, by the time it first began.
+        stripe.Faults.Clear();
+        stripe.Log.Clear();
+        var resumed = await harness.SnapshotAsync(prune: true, "customer");
+
+        Assert.Equal(JobState.Completed, resumed.State);
+        Assert.True(resumed.Resources.Single().ResumedFrom > 0, "the second run resumed");
+        Assert.DoesNotContain(stripe.Log.Requests, r => r.Path == "/v1/customers" && !r.Query.Contains("starting_after", StringComparison.Ordinal));
+        Assert.Equal([customers[0]], kafka.ReadRecords(harness.Topic("customer")).Where(r => r.Header("__op") == "d").Select(r => r.KeyId));
     }
 
     [Fact]
