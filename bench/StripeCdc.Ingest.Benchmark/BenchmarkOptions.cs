@@ -8,7 +8,8 @@ namespace StripeCdc.Ingest.Benchmark;
 /// The max rate is the best closed-loop rate over the listed client counts (a server that batches needs
 /// more clients to fill). <c>--sinks</c> measures the ingest once per listed sink instead of against the relay.
 /// <c>--baseline-build</c> names another build of this benchmark (an earlier commit's) whose ingest is measured in
-/// the same run, alternating with this build's for <c>--rounds</c> rounds, so a change is compared on the same box at the same time.
+/// the same run, alternating with this build's for <c>--rounds</c> rounds, so a change is compared on the same box at the same time;
+/// with <c>--sinks</c>, per sink (for Postgres on the same server, a fresh database per measurement).
 /// </summary>
 internal sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int[] Concurrency, string? Only, string[]? Sinks = null, bool DistinctObjects = false, bool PostgresStatements = false, string? BaselineBuild = null, int Rounds = 1)
 {

@@ -105,32 +105,72 @@ internal static class Driver
     /// <summary>
     /// The ingest with each sink in turn, same load, same run: Kafka (the embedded cluster) and Postgres
     /// (Debian's server in a temp folder, default settings, fsync on; its own CPU is printed apart as "Postgres").
+    /// With <c>--baseline-build</c>, each sink also runs the baseline build's ingest on the same brokers or the
+    /// same Postgres server (a fresh database for every measurement), alternating with this build's for
+    /// <c>--rounds</c> rounds, and prints both with their ratio.
     /// </summary>
     private static async Task<int> CompareSinksAsync(string[] sinks, Dictionary<string, string> kafkaEnvironment, HttpClient client, BenchmarkOptions options)
     {
         var results = new List<(string Sink, Measurement Result)>();
+        var comparisons = new List<(string Sink, List<Measurement> Before, List<Measurement> After)>();
         foreach (var sink in sinks)
         {
-            if (string.Equals(sink, "postgres", StringComparison.OrdinalIgnoreCase))
+            var isPostgres = string.Equals(sink, "postgres", StringComparison.OrdinalIgnoreCase);
+            using var postgres = isPostgres
+                ? PostgresServer.Start(options.PostgresStatements ? new Dictionary<string, string> { ["shared_preload_libraries"] = "pg_stat_statements,auto_explain", ["auto_explain.log_min_duration"] = "20", ["auto_explain.log_analyze"] = "on" } : null)
+                : null;
+            var label = isPostgres ? "ingest → Postgres (state tables, event_ledger, group commit)" : "ingest → Kafka (acks=all, 3 brokers)";
+            var before = new List<Measurement>();
+            var after = new List<Measurement>();
+            string? database = null;
+
+            // The first measurement of a run also warms the driver, the load generator and the server's caches
+            // (its driver CPU per event is two to three times the later ones'): with a baseline to compare
+            // against, that measurement is made once more and not counted.
+            var uncounted = options.BaselineBuild is null ? 0 : 1;
+            for (var round = 1 - uncounted; round <= options.Rounds; round++)
             {
-                using var postgres = PostgresServer.Start(options.PostgresStatements ? new Dictionary<string, string> { ["shared_preload_libraries"] = "pg_stat_statements,auto_explain", ["auto_explain.log_min_duration"] = "20", ["auto_explain.log_analyze"] = "on" } : null);
-                var database = await postgres.CreateDatabaseAsync("bench");
-                var environment = new Dictionary<string, string>(kafkaEnvironment)
+                var ofRounds = round == 0 ? ", warm-up (not counted)" : options.Rounds > 1 ? $", round {round}/{options.Rounds}" : string.Empty;
+
+                // Baseline first in odd rounds, this build first in even ones, so a drift of the machine's speed
+                // within a round does not always favour the same build.
+                foreach (var isBaseline in options.BaselineBuild is null || round == 0 ? [false] : round % 2 == 1 ? new[] { true, false } : [false, true])
                 {
-                    ["StripeCdc__Sink"] = "Postgres",
-                    ["ConnectionStrings__postgres"] = database,
-                };
-                environment.Remove("ConnectionStrings__kafka");
-                results.Add((sink, await MeasureAsync("ingest → Postgres (state tables, event_ledger, group commit)", ServerMode.Ingest, environment, $"/webhooks/stripe?api_key={ApiKey}", client, options, postgres.ProcessId)));
-                if (options.PostgresStatements)
-                {
-                    await PrintStatementsAsync(database);
-                    File.Copy(postgres.LogPath, Path.Combine(Path.GetTempPath(), "stripecdc-bench-postgres.log"), overwrite: true);
+                    var environment = new Dictionary<string, string>(kafkaEnvironment);
+                    if (postgres is not null)
+                    {
+                        database = await postgres.CreateDatabaseAsync("bench");
+                        environment["StripeCdc__Sink"] = "Postgres";
+                        environment["ConnectionStrings__postgres"] = database;
+                        environment.Remove("ConnectionStrings__kafka");
+                    }
+
+                    var measured = await MeasureAsync(
+                        isBaseline ? $"(b0) {label}, baseline build {options.BaselineBuild}{ofRounds}" : $"(b) {label}{ofRounds}",
+                        ServerMode.Ingest,
+                        environment,
+                        $"/webhooks/stripe?api_key={ApiKey}",
+                        client,
+                        options,
+                        postgres?.ProcessId,
+                        build: isBaseline ? options.BaselineBuild : null);
+                    if (round > 0)
+                    {
+                        (isBaseline ? before : after).Add(measured);
+                    }
                 }
             }
-            else
+
+            results.Add((sink, after[^1]));
+            if (before.Count > 0)
             {
-                results.Add((sink, await MeasureAsync("ingest → Kafka (acks=all, 3 brokers)", ServerMode.Ingest, kafkaEnvironment, $"/webhooks/stripe?api_key={ApiKey}", client, options)));
+                comparisons.Add((sink, before, after));
+            }
+
+            if (postgres is not null && database is not null && options.PostgresStatements)
+            {
+                await PrintStatementsAsync(database);
+                File.Copy(postgres.LogPath, Path.Combine(Path.GetTempPath(), "stripecdc-bench-postgres.log"), overwrite: true);
             }
         }
 
@@ -139,6 +179,21 @@ internal static class Driver
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{sink,-9} max {result.Max.EventsPerSecond,6:0} events/s   p99 at half {result.Half.P99Ms,6:0.0} ms   peak RSS {result.PeakRssBytes / 1048576.0,4:0} MB"));
+        }
+
+        foreach (var (sink, before, after) in comparisons)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{sink}: this build (b) vs baseline build (b0), per round");
+            for (var i = 0; i < after.Count; i++)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  round {i + 1}: max {after[i].Max.EventsPerSecond:0} vs {before[i].Max.EventsPerSecond:0} events/s (ratio {after[i].Max.EventsPerSecond / before[i].Max.EventsPerSecond:0.00}), p99 at half {after[i].Half.P99Ms:0.0} vs {before[i].Half.P99Ms:0.0} ms, server CPU/event {after[i].Max.ServerCpuMicrosPerEvent:0} vs {before[i].Max.ServerCpuMicrosPerEvent:0} µs{(after[i].Max.Cpu.Database > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $", Postgres CPU/event {after[i].Max.DatabaseCpuMicrosPerEvent:0} vs {before[i].Max.DatabaseCpuMicrosPerEvent:0} µs") : string.Empty)}"));
+            }
+
+            var (b, b0) = (Mean(after), Mean(before));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  mean of {after.Count}: max {b.EventsPerSecond:0} vs {b0.EventsPerSecond:0} events/s (ratio {b.EventsPerSecond / b0.EventsPerSecond:0.00}), p99 at half {b.HalfP99Ms:0.0} vs {b0.HalfP99Ms:0.0} ms, server CPU/event {b.ServerCpuMicros:0} vs {b0.ServerCpuMicros:0} µs, peak RSS {b.PeakRssMb:0} vs {b0.PeakRssMb:0} MB"));
         }
 
         Console.WriteLine("targets for Postgres: ≥ 4,000 events/s, p99 ≤ 50 ms at half that rate, RSS ≤ 300 MB");

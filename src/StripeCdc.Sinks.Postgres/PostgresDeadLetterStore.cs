@@ -12,7 +12,7 @@ internal sealed class PostgresDeadLetterStore(NpgsqlDataSource dataSource, Postg
 {
     public async Task<int> ReadAsync(SourceSettings source, Func<DeadLetterEntry, CancellationToken, Task> replay, CancellationToken cancellationToken)
     {
-        var table = schema.Table(source.DeadLetterTopic);
+        var table = schema.Visible(source.DeadLetterTopic);
         await schema.EnsureAsync(new Dictionary<string, PostgresTableKind> { [source.DeadLetterTopic] = PostgresTableKind.DeadLetter }, cancellationToken);
         long end;
         await using (var last = dataSource.CreateCommand($"SELECT coalesce(max(id), 0) FROM {table}"))

@@ -185,7 +185,7 @@ internal static class PostgresEventStatement
         }
 
         // Every record of one call targets one DLQ table (one source); several calls share a transaction.
-        sql.Append($"), w AS (INSERT INTO {schema.Table(records[0].Topic)} (body, reason, error, source, received_at, stripe_signature) SELECT * FROM i RETURNING 1) SELECT true FROM (SELECT count(*) FROM w) AS n");
+        sql.Append($"), w AS (INSERT INTO {schema.Visible(records[0].Topic)} (body, reason, error, source, received_at, stripe_signature) SELECT * FROM i RETURNING 1) SELECT true FROM (SELECT count(*) FROM w) AS n");
         command.CommandText = sql.ToString();
         return command;
     }

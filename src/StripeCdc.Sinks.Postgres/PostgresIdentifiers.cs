@@ -19,6 +19,13 @@ internal static class PostgresIdentifiers
             }
         });
 
+    /// <summary>Whether a name is a plain identifier: <c>[a-z_][a-z0-9_]*</c>, at most 63 characters.</summary>
+    public static bool IsPlain(string name) =>
+        name.Length is > 0 and <= 63 && name[0] is (>= 'a' and <= 'z') or '_' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
+
+    /// <summary>An SQL string literal.</summary>
+    public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
     public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string Qualified(string schema, string table) => Quote(schema) + "." + Quote(table);

@@ -11,25 +11,38 @@ namespace StripeCdc.Sinks.Postgres;
 /// <c>ADD COLUMN IF NOT EXISTS</c> under an advisory lock, so replicas starting together don't race.
 /// The tables of every source's known topics are made at start; a topic first met later (an unselected
 /// resource under <c>DEFAULT_TOPIC</c>) gets its table before its first write.
+/// State and child tables live in the raw schema (<c>stripe_raw</c>); what users query is the view of
+/// the same name in the schema (<c>stripe.customer</c>), with the typed columns (<see cref="PostgresViews"/>).
+/// The ledger and the DLQ table stay tables in the schema.
 /// </summary>
-internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<PostgresSinkOptions> options, SourceCatalog sources)
+internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<PostgresSinkOptions> options, SourceCatalog sources, TypedColumnCatalog typedColumns)
 {
     // Any constant both replicas agree on: "StripeCdc" in ASCII.
     private const long MigrationLock = 0x5374726970654364;
 
     private readonly string _schema = options.Value.Schema;
+    private readonly string _raw = RawSchemaOf(options.Value.Schema);
     private readonly ConcurrentDictionary<string, PostgresTableKind> _ready = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile bool _ledgerReady;
 
     public string Name => _schema;
 
+    /// <summary>The schema of the state and child tables the sink writes: the schema's name and <c>_raw</c>.</summary>
+    public string RawName => _raw;
+
     public string Ledger => Qualified(_schema, LedgerTable);
 
     /// <summary>The ledger retention as an SQL interval literal (configuration, not user data).</summary>
     public string LedgerRetention { get; } = $"interval '{(long)options.Value.LedgerRetention.TotalSeconds} seconds'";
 
-    public string Table(string topic) => Qualified(_schema, TableName(topic));
+    /// <summary>The table the sink writes a state or child topic's rows to (in the raw schema).</summary>
+    public string Table(string topic) => Qualified(_raw, TableName(topic));
+
+    /// <summary>The view users query for a state or child topic, or a DLQ topic's table.</summary>
+    public string Visible(string topic) => Qualified(_schema, TableName(topic));
+
+    public static string RawSchemaOf(string schema) => schema + "_raw";
 
     /// <summary>Creates the schema, the ledger and the tables of every known topic.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -83,7 +96,12 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var sql = new List<string> { $"SELECT pg_advisory_xact_lock({MigrationLock})", $"CREATE SCHEMA IF NOT EXISTS {Quote(_schema)}" };
+            var sql = new List<string>
+            {
+                $"SELECT pg_advisory_xact_lock({MigrationLock})",
+                $"CREATE SCHEMA IF NOT EXISTS {Quote(_schema)}",
+                $"CREATE SCHEMA IF NOT EXISTS {Quote(_raw)}",
+            };
             if (withLedger)
             {
                 sql.AddRange(LedgerDdl());
@@ -92,17 +110,33 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
             foreach (var (topic, kind) in tables)
             {
                 sql.AddRange(RenameFromTopicName(topic));
-                sql.AddRange(TableDdl(Table(topic), kind));
+                if (kind == PostgresTableKind.DeadLetter)
+                {
+                    sql.AddRange(TableDdl(Visible(topic), kind));
+                }
+                else
+                {
+                    sql.AddRange(MoveToRaw(topic));
+                    sql.AddRange(TableDdl(Table(topic), kind));
+                }
             }
 
-            await using (var batch = new NpgsqlBatch(connection, transaction))
-            {
-                foreach (var statement in sql)
-                {
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
-                }
+            await ExecuteAsync(connection, transaction, sql, cancellationToken);
 
-                await batch.ExecuteNonQueryAsync(cancellationToken);
+            var views = tables.Where(t => t.Value != PostgresTableKind.DeadLetter).ToList();
+            if (views.Count > 0)
+            {
+                var existing = await PostgresViews.ReadAsync(connection, transaction, _schema, cancellationToken);
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    [.. views.SelectMany(v => PostgresViews.Ddl(
+                        Visible(v.Key),
+                        Table(v.Key),
+                        PostgresRowColumns.Of(v.Value),
+                        typedColumns.ColumnsOf(v.Key, v.Value),
+                        existing.GetValueOrDefault(TableName(v.Key)) ?? []))],
+                    cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -119,7 +153,24 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         }
     }
 
-    /// <summary>A table an older version named after the topic itself (<c>"acme.customer"</c>) takes its plain name, rows and all.</summary>
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> sql, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var statement in sql)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A table an older version named after the topic itself (<c>"acme.customer"</c>) takes its plain name in
+    /// the schema, rows and all (and then moves to the raw schema with <see cref="MoveToRaw"/>).
+    /// </summary>
     private IEnumerable<string> RenameFromTopicName(string topic)
     {
         var table = TableName(topic);
@@ -131,8 +182,25 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         var old = Qualified(_schema, topic);
         yield return $"""
             DO $$ BEGIN
-              IF to_regclass('{old.Replace("'", "''", StringComparison.Ordinal)}') IS NOT NULL AND to_regclass('{Table(topic)}') IS NULL THEN
+              IF to_regclass({Literal(old)}) IS NOT NULL AND to_regclass({Literal(Visible(topic))}) IS NULL AND to_regclass({Literal(Table(topic))}) IS NULL THEN
                 ALTER TABLE {old} RENAME TO {table};
+              END IF;
+            END $$
+            """;
+    }
+
+    /// <summary>
+    /// A state or child table an older version kept in the schema (<c>stripe.customer</c>) moves to the raw
+    /// schema, rows, indexes and all; its place in the schema is then taken by the view.
+    /// </summary>
+    private IEnumerable<string> MoveToRaw(string topic)
+    {
+        yield return $"""
+            DO $$ BEGIN
+              IF EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE n.nspname = {Literal(_schema)} AND c.relname = {Literal(TableName(topic))} AND c.relkind IN ('r', 'p'))
+                 AND to_regclass({Literal(Table(topic))}) IS NULL THEN
+                ALTER TABLE {Visible(topic)} SET SCHEMA {Quote(_raw)};
               END IF;
             END $$
             """;
@@ -153,43 +221,26 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
     private static IEnumerable<string> TableDdl(string table, PostgresTableKind kind)
     {
         (string Name, string Type)[] columns;
-        switch (kind)
+        if (kind == PostgresTableKind.DeadLetter)
         {
-            case PostgresTableKind.State:
-                yield return $"CREATE TABLE IF NOT EXISTS {table} (id text PRIMARY KEY)";
-                columns =
-                [
-                    ("data", "jsonb NOT NULL DEFAULT '{}'"),
-                    ("event_id", "text NOT NULL DEFAULT ''"),
-                    ("event_type", "text NOT NULL DEFAULT ''"),
-                    ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
-                    ("deleted", "boolean NOT NULL DEFAULT false"),
-                    ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
-                ];
-                break;
-            case PostgresTableKind.Child:
-                yield return $"CREATE TABLE IF NOT EXISTS {table} (parent_id text NOT NULL, id text NOT NULL, PRIMARY KEY (parent_id, id))";
-                columns =
-                [
-                    ("data", "jsonb NOT NULL DEFAULT '{}'"),
-                    ("event_id", "text NOT NULL DEFAULT ''"),
-                    ("event_created", "timestamptz NOT NULL DEFAULT '-infinity'"),
-                    ("synced_at", "timestamptz NOT NULL DEFAULT now()"),
-                ];
-                break;
-            default:
-                yield return $"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY)";
-                columns =
-                [
-                    ("body", "bytea NOT NULL DEFAULT ''"),
-                    ("reason", "text NOT NULL DEFAULT ''"),
-                    ("error", "text"),
-                    ("source", "text NOT NULL DEFAULT ''"),
-                    ("received_at", "timestamptz NOT NULL DEFAULT now()"),
-                    ("stripe_signature", "text"),
-                    ("replayed_at", "timestamptz"),
-                ];
-                break;
+            yield return $"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY)";
+            columns =
+            [
+                ("body", "bytea NOT NULL DEFAULT ''"),
+                ("reason", "text NOT NULL DEFAULT ''"),
+                ("error", "text"),
+                ("source", "text NOT NULL DEFAULT ''"),
+                ("received_at", "timestamptz NOT NULL DEFAULT now()"),
+                ("stripe_signature", "text"),
+                ("replayed_at", "timestamptz"),
+            ];
+        }
+        else
+        {
+            var rowColumns = PostgresRowColumns.Of(kind);
+            var keys = rowColumns.Where(c => c.Key).ToList();
+            yield return $"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", keys.Select(k => $"{k.Name} {k.Definition} NOT NULL"))}, PRIMARY KEY ({string.Join(", ", keys.Select(k => k.Name))}))";
+            columns = [.. rowColumns.Where(c => !c.Key).Select(c => (c.Name, c.Definition))];
         }
 
         // A table made by an older version gets the columns added since.
@@ -203,7 +254,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
             // Values over 2 KB are compressed; pglz (the default) took an eighth of Postgres's CPU per event in
             // the benchmark, lz4 a fraction of that. Servers before 14 or built without lz4 keep pglz.
             yield return $"""
-                DO $$ BEGIN EXECUTE 'ALTER TABLE {table.Replace("'", "''", StringComparison.Ordinal)} ALTER COLUMN data SET COMPRESSION lz4';
+                DO $$ BEGIN EXECUTE {Literal($"ALTER TABLE {table} ALTER COLUMN data SET COMPRESSION lz4")};
                 EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL; END $$
                 """;
         }

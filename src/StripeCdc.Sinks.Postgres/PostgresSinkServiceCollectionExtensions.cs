@@ -28,6 +28,7 @@ public static class PostgresSinkServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "ConnectionStrings:postgres must name the Postgres server (Host=…;Port=…;Username=…;Database=…).")
             .Validate(o => string.IsNullOrWhiteSpace(o.ConnectionString) || IsConnectionString(o.ConnectionString), "ConnectionStrings:postgres is not a valid connection string: use Host=…;Port=…;Username=…;Database=….")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Schema), "StripeCdc:Sinks:Postgres:Schema must not be empty.")
+            .Validate(o => string.IsNullOrEmpty(o.Schema) || System.Text.Encoding.UTF8.GetByteCount(PostgresSchema.RawSchemaOf(o.Schema)) <= 63, "StripeCdc:Sinks:Postgres:Schema must be at most 59 bytes long: the tables live in the schema of that name with '_raw' added, and Postgres names are at most 63 bytes.")
             .Validate(o => o.MaxEventsPerCommit > 0, "StripeCdc:Sinks:Postgres:MaxEventsPerCommit must be greater than 0.")
             .Validate(o => o.Writers is > 0 and <= 32, "StripeCdc:Sinks:Postgres:Writers must be between 1 and 32.")
             .Validate(o => o.GroupCommitDelay >= TimeSpan.Zero && o.GroupCommitDelay <= TimeSpan.FromSeconds(1), "StripeCdc:Sinks:Postgres:GroupCommitDelay must be between 0 and 1 s.")
@@ -48,6 +49,7 @@ public static class PostgresSinkServiceCollectionExtensions
             }
             return builder.Build();
         });
+        services.TryAddSingleton<TypedColumnCatalog>();
         services.TryAddSingleton<PostgresSchema>();
         services.TryAddSingleton<PostgresSinkMetrics>();
         services.TryAddSingleton<TieRevalidationQueue>();

@@ -33,7 +33,7 @@ public sealed class PostgresTransactionTests(PostgresFixture postgres)
         Assert.Equal(PipelineOutcome.DeadLettered, contexts[5].Outcome);
         Assert.Equal(5L, await host.ScalarAsync<long>("select count(*) from stripe.invoice"));
         Assert.Equal(10L, await host.ScalarAsync<long>("select count(*) from stripe.invoice_lines"));
-        Assert.Equal(1L, await host.ScalarAsync<long>("select count(distinct xmin::text) from stripe.invoice"));
+        Assert.Equal(1L, await host.ScalarAsync<long>("select count(distinct xmin::text) from stripe_raw.invoice"));
 
         // Nothing of the refused event: no parent, no child, no ledger row.
         Assert.Equal(0L, await host.ScalarAsync<long>("select count(*) from stripe.invoice where id = 'in_bad'"));
@@ -122,7 +122,7 @@ public sealed class PostgresTransactionTests(PostgresFixture postgres)
         await using (var first = await PostgresHost.StartAsync(database))
         {
             await first.ProcessAsync(StripeObjects.Event("customer.created", StripeObjects.Customer("cus_m"), id: "evt_m", created: T));
-            await first.QueryAsync("alter table stripe.customer drop column synced_at");
+            await first.QueryAsync("alter table stripe_raw.customer drop column synced_at cascade");
         }
 
         await using var second = await PostgresHost.StartAsync(database);

@@ -1,5 +1,5 @@
-using System.Reflection;
 using StripeCdc.Snapshot.Snapshots;
+using StripeCdc.StripeApi;
 
 namespace StripeCdc.Snapshot.Catalog;
 
@@ -74,35 +74,8 @@ internal sealed class ResourceCatalog
         return topLevel.FirstOrDefault(e => e.Value.Path == parentList && e.Value.Query.Count == 0).Key;
     }
 
-    /// <summary>
-    /// The prefix of each object type's live event types: the event type less its action, when the object
-    /// type names it exactly (<c>checkout.session</c>, <c>issuing_card</c> for <c>issuing.card</c>) or, failing
-    /// that, ends it (<c>customer.subscription</c> for <c>subscription</c>, <c>charge.dispute</c> for <c>dispute</c>).
-    /// An object type without live events keeps its own name.
-    /// </summary>
-    internal static Dictionary<string, string> EventPrefixes(IReadOnlyCollection<string> liveEventTypes)
-    {
-        var prefixes = liveEventTypes
-            .Where(t => t.Contains('.', StringComparison.Ordinal))
-            .Select(t => t[..t.LastIndexOf('.')])
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        return new Dictionary<string, string>(Stripe.StripeTypeRegistry.ObjectsToTypes.Keys.Select(objectType =>
-        {
-            var flat = Flatten(objectType);
-            var exact = prefixes.FirstOrDefault(p => Flatten(p) == flat);
-            var ending = prefixes
-                .Where(p => Flatten(p).EndsWith("_" + flat, StringComparison.Ordinal) && !Stripe.StripeTypeRegistry.ObjectsToTypes.Keys.Any(o => Flatten(o) == Flatten(p)))
-                .OrderBy(p => p.Length)
-                .FirstOrDefault();
-            return new KeyValuePair<string, string>(objectType, exact ?? ending ?? objectType);
-        }), StringComparer.Ordinal);
+    /// <summary>The prefix of each object type's live event types (<see cref="StripeEventPrefixes.Of"/>).</summary>
+    internal static Dictionary<string, string> EventPrefixes(IReadOnlyCollection<string> liveEventTypes) => StripeEventPrefixes.Of(liveEventTypes);
 
-        static string Flatten(string name) => name.Replace('.', '_');
-    }
-
-    private static IReadOnlyCollection<string> LiveEventTypes() =>
-        [.. typeof(Stripe.EventTypes).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral)
-            .Select(f => (string)f.GetRawConstantValue()!)];
+    private static IReadOnlyCollection<string> LiveEventTypes() => StripeEventPrefixes.LiveEventTypes;
 }

@@ -30,7 +30,11 @@ internal sealed class PostgresHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<PostgresHost> StartAsync(string connectionString, params (string Key, string? Value)[] settings)
+    public static Task<PostgresHost> StartAsync(string connectionString, params (string Key, string? Value)[] settings) =>
+        StartAsync(connectionString, configure: null, settings);
+
+    /// <summary>Starts a host whose services <paramref name="configure"/> may replace (registered last, so they win).</summary>
+    public static async Task<PostgresHost> StartAsync(string connectionString, Action<IServiceCollection>? configure, params (string Key, string? Value)[] settings)
     {
         var configuration = PipelineHarness.Source(settings: settings);
         configuration["StripeCdc:Sink"] = "Postgres";
@@ -41,6 +45,7 @@ internal sealed class PostgresHost : IAsyncDisposable
         builder.Services.AddStripeCdcPipeline(builder.Configuration);
         builder.Services.AddStripeCdcSink(builder.Configuration);
         builder.Services.AddStripeCdcEventLedger(builder.Configuration);
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new PostgresHost(host, connectionString);
