@@ -18,6 +18,7 @@ internal sealed partial class SnapshotRunner(
     StripeApiClients clients,
     ICheckpointStore checkpoints,
     SnapshotEmitter emitter,
+    SnapshotPruner pruner,
     SnapshotRateMetrics rates,
     TimeProvider time,
     ILogger<SnapshotRunner> logger)
@@ -85,9 +86,10 @@ internal sealed partial class SnapshotRunner(
         CancellationToken cancellationToken)
     {
         var stored = job.Restart ? null : await checkpoints.LoadAsync(source.Name, resource.Name, cancellationToken);
+        var now = time.GetUtcNow();
         var checkpoint = stored is { Completed: false }
             ? stored
-            : new ResourceCheckpoint(job.Id, resource.Name, null, 0, false, time.GetUtcNow());
+            : new ResourceCheckpoint(job.Id, resource.Name, null, 0, false, now, StartedAt: now);
         if (stored is { Completed: false })
         {
             LogResuming(source.Name, resource.Name, stored.RunId, stored.Objects);
@@ -105,6 +107,20 @@ internal sealed partial class SnapshotRunner(
         else
         {
             await ReadListAsync(source, api, resource, resource.ListPath, resource.Query, checkpoint, progress, cancellationToken);
+        }
+
+        // Only here is the listing complete: every page read, in this run or resumed to its end.
+        if (job.Prune && !resource.IsSingleton)
+        {
+            if (checkpoint.StartedAt is not { } listingStartedAt)
+            {
+                // A checkpoint from a version that did not record when its listing began.
+                LogNotPruned(source.Name, resource.Name);
+                return;
+            }
+
+            progress.Pruning();
+            progress.PrunedObjects(await pruner.PruneAsync(source, api, resource, checkpoint.RunId, listingStartedAt, cancellationToken));
         }
     }
 
@@ -225,6 +241,9 @@ internal sealed partial class SnapshotRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': resuming the {Resource} snapshot of run {RunId} after {Objects} objects.")]
     private partial void LogResuming(string source, string resource, string runId, long objects);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': the {Resource} listing was resumed from a checkpoint that does not say when it began; nothing is pruned (run with --restart to prune).")]
+    private partial void LogNotPruned(string source, string resource);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Source '{Source}': the {Resource} snapshot failed; the other resources go on.")]
     private partial void LogResourceFailed(Exception exception, string source, string resource);
