@@ -74,6 +74,7 @@ internal static class CorrectnessScenario
             report.Revalidated = revalidated;
             var (records, unorderable) = KafkaSinkState.Read(kafka.BootstrapServers, kafkaSink.TopicPrefix);
             report.KafkaUnorderable = unorderable.Count;
+            report.KafkaUnorderableByKind = unorderable.GroupBy(k => account.Objects.FirstOrDefault(o => o.Kind.Table == k.Table && o.Id == k.Id)?.Kind.Name ?? k.Table).ToDictionary(g => g.Key, g => g.Count());
             report.Mismatches["kafka"] = StateComparison.Compare(expected, records, skip: unorderable.Contains);
 
             report.Objects = account.Objects.Count;

@@ -33,6 +33,8 @@ internal sealed class ScenarioReport(int seed)
     /// <summary>Objects a Kafka consumer cannot order (their latest second holds two events, snapshot reads included).</summary>
     public int KafkaUnorderable { get; set; }
 
+    public Dictionary<string, int> KafkaUnorderableByKind { get; set; } = [];
+
     /// <summary>Postgres rows that hold a tie's re-read from the Stripe API.</summary>
     public int Revalidated { get; set; }
 
@@ -65,7 +67,7 @@ internal sealed class ScenarioReport(int seed)
         text.AppendLine(c, $"  objects {Objects} ({string.Join(", ", ObjectsByKind.Select(k => $"{k.Key} {k.Value}"))}); {LongChildLists} with > 10 children; {Deleted} deleted, {Cancelled} cancelled");
         text.AppendLine(c, $"  events by object: {string.Join(", ", EventsByKind.Select(k => $"{k.Key} {k.Value}"))}");
         text.AppendLine(c, $"  events {Events}; duplicates {Delivery.Duplicates}; late {Delivery.Late}; outage {OutageSeconds:0.0} s: {Delivery.FailedAttempts} failed attempts, {Delivery.RetriedAfterOutage} retried after it, {Delivery.Dropped} never retried ({UndeliveredEvents} events)");
-        text.AppendLine(c, $"  ties (last two events in one second) {Ties}; Kafka-unorderable objects {KafkaUnorderable}; Postgres rows re-read on a tie {Revalidated}");
+        text.AppendLine(c, $"  ties (last two events in one second) {Ties}; Kafka-unorderable objects {KafkaUnorderable} ({string.Join(", ", KafkaUnorderableByKind.Select(k => $"{k.Key} {k.Value}"))}); Postgres rows re-read on a tie {Revalidated}");
         foreach (var (sink, objects) in SnapshotObjects)
         {
             var reconciled = Reconciled.TryGetValue(sink, out var r) ? $"reconciliation delivered {r.Delivered} ({r.AlreadyCommitted} already committed)" : "no reconciliation";
