@@ -22,8 +22,9 @@ internal static class HistoryScript
         Add(ObjectKind.CreditNote, 30, i => Life(ObjectKind.CreditNote, i, children: 0, updates: random.Next(0, 3), end: random.NextDouble() < 0.3 ? StepAction.Void : null));
         Add(ObjectKind.CheckoutSession, 40, i => SessionLife(i));
 
-        // The balance exists from the start (SimulatedAccount.SeedBeforeHistory); it only changes.
-        Add(ObjectKind.Balance, 1, _ => Enumerable.Range(0, 40).Select(_ => new HistoryStep(ObjectKind.Balance, 0, StepAction.Update)));
+        // The balance exists from the start (SimulatedAccount.SeedBeforeHistory); it only changes: 40 times, as
+        // 20 pairs spread over the whole history (one queue of 40 would be drained last, all in one second).
+        Add(ObjectKind.Balance, 20, _ => Enumerable.Range(0, 2).Select(_ => new HistoryStep(ObjectKind.Balance, 0, StepAction.Update)));
 
         var ticks = new List<HistoryStep[]>();
         while (lives.Count > 0)
