@@ -26,6 +26,8 @@ public static class KafkaSinkServiceCollectionExtensions
             .ValidateOnStart();
         services.RemoveAll<IRecordSink>();
         services.AddSingleton<IRecordSink, KafkaRecordSink>();
+        services.RemoveAll<ISinkInventory>();
+        services.AddSingleton<ISinkInventory, KafkaSinkInventory>();
         services.TryAddSingleton<IDeadLetterStore, KafkaDeadLetterStore>();
         services.TryAddSingleton<DeadLetterReplayer>();
         return services;

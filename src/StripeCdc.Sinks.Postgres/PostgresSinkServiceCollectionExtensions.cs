@@ -56,6 +56,8 @@ public static class PostgresSinkServiceCollectionExtensions
         services.TryAddSingleton<PostgresGroupCommit>();
         services.RemoveAll<IRecordSink>();
         services.AddSingleton<IRecordSink, PostgresRecordSink>();
+        services.RemoveAll<ISinkInventory>();
+        services.AddSingleton<ISinkInventory, PostgresSinkInventory>();
         services.RemoveAll<IDeadLetterStore>();
         services.AddSingleton<IDeadLetterStore, PostgresDeadLetterStore>();
         services.AddHostedService<PostgresSchemaService>();

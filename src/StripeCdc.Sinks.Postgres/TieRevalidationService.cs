@@ -90,9 +90,8 @@ internal sealed partial class TieRevalidationService(
         try
         {
             var typePrefix = origin.EventType[..Math.Max(0, origin.EventType.LastIndexOf('.'))];
-            var objectType = typePrefix.Split('.')[^1];
             var account = row.Account.Length == 0 ? null : row.Account;
-            var current = await revalidator!.ReadAsync(origin.Source, objectType, row.Id, account, _abort.Token);
+            var current = await revalidator!.ReadAsync(origin.Source, typePrefix, row.Id, account, _abort.Token);
             if (current is not { } json || sources.Find(origin.Source) is not { } source)
             {
                 metrics.Row(row.Topic, OutcomeNames.Tie);

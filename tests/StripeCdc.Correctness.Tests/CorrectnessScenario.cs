@@ -24,6 +24,7 @@ internal static class CorrectnessScenario
         var account = new SimulatedAccount(stripe.Data, TimeProvider.System);
         var random = new Random(seed);
         var history = HistoryScript.Generate(random);
+        account.SeedBeforeHistory(disputes: 5, creditNotes: 5, openSessions: 8, new Random(seed + 2));
         var runId = $"{seed}x{Guid.NewGuid():N}"[..12];
         using var kafkaSink = SinkDeployment.ForKafka(kafka, stripe.ApiBase, runId);
         var database = await postgres.CreateDatabaseAsync("scenario");
@@ -32,6 +33,11 @@ internal static class CorrectnessScenario
         if (options.IngestWithoutStripeApiKey)
         {
             Array.ForEach(deployments, d => d.RemoveStripeApiKeyFromIngest());
+        }
+
+        if (options.SnapshotWithoutPaymentResources)
+        {
+            Array.ForEach(deployments, d => d.LeaveOutOfSnapshot(SinkDeployment.PaymentResources));
         }
 
         var report = new ScenarioReport(seed);
@@ -68,10 +74,13 @@ internal static class CorrectnessScenario
             report.Revalidated = revalidated;
             var (records, unorderable) = KafkaSinkState.Read(kafka.BootstrapServers, kafkaSink.TopicPrefix);
             report.KafkaUnorderable = unorderable.Count;
+            report.KafkaUnorderableByKind = unorderable.GroupBy(k => account.Objects.FirstOrDefault(o => o.Kind.Table == k.Table && o.Id == k.Id)?.Kind.Name ?? k.Table).ToDictionary(g => g.Key, g => g.Count());
             report.Mismatches["kafka"] = StateComparison.Compare(expected, records, skip: unorderable.Contains);
 
             report.Objects = account.Objects.Count;
             report.ObjectsByKind = account.Objects.GroupBy(o => o.Kind.Name).ToDictionary(g => g.Key, g => g.Count());
+            report.EventsByKind = account.Events.GroupBy(e => e.Object.Kind.Name).ToDictionary(g => g.Key, g => g.Count());
+            report.KindOf = account.Objects.ToDictionary(o => (o.Kind.Table, o.Id), o => o.Kind.Name);
             report.LongChildLists = account.Objects.Count(o => o.Children.Count > 10);
             report.Deleted = account.Objects.Count(o => o.Deleted);
             report.Cancelled = account.Objects.Count(o => o.State["status"]?.ToString() == "canceled");
@@ -138,7 +147,10 @@ internal static class CorrectnessScenario
 
             foreach (var step in history[i])
             {
-                courier.Publish(account.Apply(step, random));
+                if (account.Apply(step, random) is { } stripeEvent)
+                {
+                    courier.Publish(stripeEvent);
+                }
             }
         }
 

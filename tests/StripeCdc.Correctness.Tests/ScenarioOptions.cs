@@ -3,7 +3,8 @@ namespace StripeCdc.Correctness.Tests;
 /// <summary>
 /// The scenario's timeline (SPEC §11) and what it may leave out to prove that it can fail
 /// (<c>STRIPECDC_SCENARIO_SABOTAGE</c>: <c>reconciliation</c> skips the reconciliation run,
-/// <c>completion</c> runs the ingests without a Stripe API key, so they cannot complete <c>has_more</c> lists).
+/// <c>completion</c> runs the ingests without a Stripe API key, so they cannot complete <c>has_more</c> lists,
+/// <c>payment-snapshot</c> leaves disputes, credit notes, checkout sessions and the balance out of the snapshot).
 /// </summary>
 internal sealed record ScenarioOptions
 {
@@ -24,6 +25,8 @@ internal sealed record ScenarioOptions
 
     public bool IngestWithoutStripeApiKey { get; init; }
 
+    public bool SnapshotWithoutPaymentResources { get; init; }
+
     public static ScenarioOptions FromEnvironment()
     {
         var sabotage = Environment.GetEnvironmentVariable("STRIPECDC_SCENARIO_SABOTAGE") ?? string.Empty;
@@ -31,6 +34,7 @@ internal sealed record ScenarioOptions
         {
             SkipReconciliation = sabotage.Contains("reconciliation", StringComparison.OrdinalIgnoreCase),
             IngestWithoutStripeApiKey = sabotage.Contains("completion", StringComparison.OrdinalIgnoreCase),
+            SnapshotWithoutPaymentResources = sabotage.Contains("payment-snapshot", StringComparison.OrdinalIgnoreCase),
         };
     }
 

@@ -14,6 +14,11 @@ internal sealed class ScenarioReport(int seed)
 
     public Dictionary<string, int> ObjectsByKind { get; set; } = [];
 
+    public Dictionary<string, int> EventsByKind { get; set; } = [];
+
+    /// <summary>The object kind of each (table, id), to count mismatches by kind of object.</summary>
+    public Dictionary<(string Table, string Id), string> KindOf { get; set; } = [];
+
     public int LongChildLists { get; set; }
 
     public int Deleted { get; set; }
@@ -27,6 +32,8 @@ internal sealed class ScenarioReport(int seed)
 
     /// <summary>Objects a Kafka consumer cannot order (their latest second holds two events, snapshot reads included).</summary>
     public int KafkaUnorderable { get; set; }
+
+    public Dictionary<string, int> KafkaUnorderableByKind { get; set; } = [];
 
     /// <summary>Postgres rows that hold a tie's re-read from the Stripe API.</summary>
     public int Revalidated { get; set; }
@@ -58,8 +65,9 @@ internal sealed class ScenarioReport(int seed)
         var c = CultureInfo.InvariantCulture;
         text.AppendLine(c, $"seed {Seed}: {(Passed ? "PASSED" : "FAILED")} in {Elapsed.TotalSeconds:0} s (replay: STRIPECDC_SCENARIO_SEEDS={Seed})");
         text.AppendLine(c, $"  objects {Objects} ({string.Join(", ", ObjectsByKind.Select(k => $"{k.Key} {k.Value}"))}); {LongChildLists} with > 10 children; {Deleted} deleted, {Cancelled} cancelled");
+        text.AppendLine(c, $"  events by object: {string.Join(", ", EventsByKind.Select(k => $"{k.Key} {k.Value}"))}");
         text.AppendLine(c, $"  events {Events}; duplicates {Delivery.Duplicates}; late {Delivery.Late}; outage {OutageSeconds:0.0} s: {Delivery.FailedAttempts} failed attempts, {Delivery.RetriedAfterOutage} retried after it, {Delivery.Dropped} never retried ({UndeliveredEvents} events)");
-        text.AppendLine(c, $"  ties (last two events in one second) {Ties}; Kafka-unorderable objects {KafkaUnorderable}; Postgres rows re-read on a tie {Revalidated}");
+        text.AppendLine(c, $"  ties (last two events in one second) {Ties}; Kafka-unorderable objects {KafkaUnorderable} ({string.Join(", ", KafkaUnorderableByKind.Select(k => $"{k.Key} {k.Value}"))}); Postgres rows re-read on a tie {Revalidated}");
         foreach (var (sink, objects) in SnapshotObjects)
         {
             var reconciled = Reconciled.TryGetValue(sink, out var r) ? $"reconciliation delivered {r.Delivered} ({r.AlreadyCommitted} already committed)" : "no reconciliation";
@@ -75,6 +83,12 @@ internal sealed class ScenarioReport(int seed)
         {
             var kinds = Enum.GetValues<MismatchKind>().Select(k => $"{k.ToString().ToLowerInvariant()} {mismatches.Count(m => m.Kind == k)}");
             text.AppendLine(c, $"  {sink} mismatches: {string.Join(", ", kinds)}");
+            if (mismatches.Count > 0)
+            {
+                var byObject = mismatches.GroupBy(m => KindOf.GetValueOrDefault((m.Table, m.Id), m.Table)).Select(g => $"{g.Key} {g.Count()}");
+                text.AppendLine(c, $"    by object: {string.Join(", ", byObject)}");
+            }
+
             foreach (var mismatch in mismatches.Take(15))
             {
                 text.AppendLine(c, $"    {mismatch.Kind} {mismatch.Table}/{mismatch.Id}: {mismatch.Detail}");

@@ -118,7 +118,8 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
             return await ListAsync(context, path, new FakeCollection());
         }
 
-        return await ErrorAsync(context, 404, "invalid_request_error", $"No such object: '{last}'");
+        // Stripe's answer for an id it does not have (deleted, or never there): code resource_missing, param id.
+        return await ErrorAsync(context, 404, "invalid_request_error", $"No such object: '{last}'", "resource_missing");
     }
 
     private static bool IsListPath(string path)

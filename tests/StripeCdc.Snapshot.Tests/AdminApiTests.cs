@@ -21,7 +21,7 @@ public sealed class AdminApiTests(KafkaFixture kafka)
     {
         await using var stripe = await FakeStripeServer.StartAsync();
         FakeStripeSeeder.Seed(stripe.Data, "customer", 210);
-        FakeStripeSeeder.Seed(stripe.Data, "product", 50);
+        var products = FakeStripeSeeder.Seed(stripe.Data, "product", 50);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         stripe.Data.Add("/v1/events", new FakeObject("evt_admin1", now - 300, StripeObjects.Event("customer.deleted", StripeObjects.Customer("cus_gone"), "evt_admin1", now - 300)));
         var prefix = "admin" + Guid.NewGuid().ToString("N")[..8] + ".";
@@ -71,6 +71,17 @@ public sealed class AdminApiTests(KafkaFixture kafka)
         var reconcileId = (await reconcile.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var reconciled = await PollAsync(http, $"/reconciliations/{reconcileId}");
         Assert.Equal(1, reconciled.GetProperty("delivered").GetInt64());
+
+        // prune: a product deleted while nothing listened becomes a delete after the next complete listing.
+        stripe.Data.DeleteSilently("/v1/products", products[10]);
+        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        var pruning = await http.PostAsJsonAsync("/snapshots", new { resources = new[] { "product" }, prune = true });
+        Assert.Equal(HttpStatusCode.Accepted, pruning.StatusCode);
+        var pruned = await PollAsync(http, $"/snapshots/{(await pruning.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()}");
+        Assert.Equal("Completed", pruned.GetProperty("state").GetString());
+        Assert.True(pruned.GetProperty("prune").GetBoolean());
+        Assert.Equal(1, pruned.GetProperty("resources").GetProperty("product").GetProperty("pruned").GetInt64());
+        Assert.Equal([products[10]], kafka.ReadRecords(prefix + "product").Where(r => r.Header("__op") == "d").Select(r => r.KeyId));
 
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/snapshots", new { resources = new[] { "checkout" } })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/snapshots/snap_nope", UriKind.Relative))).StatusCode);

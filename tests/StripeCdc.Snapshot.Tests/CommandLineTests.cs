@@ -9,7 +9,7 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData(new[] { "--help" }, "Without a command it runs as a worker", new[] { "snapshot", "reconcile", "webhooks", "dlq", "--source" })]
     [InlineData(new[] { "help" }, "Without a command it runs as a worker", new[] { "snapshot", "reconcile", "webhooks", "dlq" })]
-    [InlineData(new[] { "snapshot", "--help" }, "Backfill resources from the Stripe API", new[] { "--resources", "--restart", "--source", "snapshot resources" })]
+    [InlineData(new[] { "snapshot", "--help" }, "Backfill resources from the Stripe API", new[] { "--resources", "--restart", "--prune", "--source", "snapshot resources" })]
     [InlineData(new[] { "reconcile", "-h" }, "Events API that the connector has not committed", new[] { "--from", "--to", "--hours", "--failed-only" })]
     [InlineData(new[] { "webhooks", "--help" }, "webhook endpoint that delivers to the connector", new[] { "create", "list", "update", "delete" })]
     [InlineData(new[] { "webhooks", "create", "--help" }, "store its signing secret", new[] { "--url", "--resources", "--description" })]
@@ -78,6 +78,22 @@ public sealed class CommandLineTests
         Assert.Equal(ExitCodes.Failed, refused.Exit);
         Assert.Contains("permissions", refused.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("sk_test_cli", refused.Error + refused.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Snapshot_prune_with_a_sink_that_cannot_tell_what_it_holds_exits_2_and_reads_nothing()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        FakeStripeSeeder.Seed(stripe.Data, "customer", 3);
+        var folder = Path.Combine(Path.GetTempPath(), "stripecdc-tests", Guid.NewGuid().ToString("N"));
+
+        var (exit, _, error) = await RunAsync(
+            ["snapshot", "--prune", "--resources", "customer", .. Settings(stripe), "--StripeCdc:Sink=JsonLines", $"--StripeCdc:Sinks:JsonLines:Folder={folder}",
+             "--StripeCdc:Snapshot:CheckpointStore=File", $"--StripeCdc:Snapshot:CheckpointFolder={folder}"]);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(Snapshots.SnapshotPruner.NoInventory, error, StringComparison.Ordinal);
+        Assert.Equal(0, stripe.Log.Count);
     }
 
     [Fact]

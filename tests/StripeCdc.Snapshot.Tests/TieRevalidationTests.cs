@@ -74,6 +74,51 @@ public sealed class TieRevalidationTests(PostgresFixture postgres)
         Assert.Equal("truth@example.com", await EmailAsync(database, "cus_rvsnap"));
     }
 
+    [Fact]
+    public async Task A_tie_of_the_balance_an_object_without_an_id_is_resolved_by_reading_the_account_s_balance()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        stripe.Data.SetSingleton("/v1/balance", Balance(3000));
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var harness = new SnapshotHarness(stripe, kafka: null, settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", ""), ("Resources", "balance")]);
+        await harness.StartHostedServiceAsync<TieRevalidationService>();
+
+        await ProcessAsync(harness, StripeObjects.Event("balance.available", Balance(2000), "evt_rvb2", Created));
+        await ProcessAsync(harness, StripeObjects.Event("balance.available", Balance(1000), "evt_rvb1", Created));
+
+        var metrics = harness.Services.GetRequiredService<PostgresSinkMetrics>();
+        Assert.True(await Eventually(() => metrics.Total(OutcomeNames.Revalidated) == 1), "the balance's tie was not revalidated");
+        Assert.Equal(["3000"], await ListAsync(database, "select data->'available'->0->>'amount' from stripe.balance where id = 'balance'"));
+        Assert.Contains(stripe.Log.Requests, r => r.Path == "/v1/balance");
+    }
+
+    [Theory]
+    [InlineData("checkout.session.completed", "checkout.session", "cs_rv", "checkout", "/v1/checkout/sessions/cs_rv")]
+    [InlineData("credit_note.updated", "credit_note", "cn_rv", "credit_note", "/v1/credit_notes/cn_rv")]
+    [InlineData("charge.dispute.updated", "dispute", "dp_rv", "charge", "/v1/disputes/dp_rv")]
+    public async Task A_tie_of_a_checkout_session_credit_note_or_dispute_is_resolved_by_re_reading_it(string eventType, string objectType, string id, string table, string path)
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        stripe.Data.AddRetrievable(new FakeObject(id, Created - 100, Payment(objectType, id, "truth")));
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var harness = new SnapshotHarness(stripe, kafka: null, settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", ""), ("Resources", table)]);
+        await harness.StartHostedServiceAsync<TieRevalidationService>();
+
+        await ProcessAsync(harness, StripeObjects.Event(eventType, Payment(objectType, id, "first"), "evt_rvp1", Created));
+        await ProcessAsync(harness, StripeObjects.Event(eventType, Payment(objectType, id, "second"), "evt_rvp2", Created));
+
+        var metrics = harness.Services.GetRequiredService<PostgresSinkMetrics>();
+        Assert.True(await Eventually(() => metrics.Total(OutcomeNames.Revalidated) == 1), $"the {objectType}'s tie was not revalidated");
+        Assert.Equal(["truth"], await ListAsync(database, $"select data->'metadata'->>'note' from stripe.{table} where id = '{id}'"));
+        Assert.Contains(stripe.Log.Requests, r => r.Path == path);
+    }
+
+    private static string Balance(long available) =>
+        "{\"object\":\"balance\",\"available\":[{\"amount\":" + available + ",\"currency\":\"usd\"}],\"livemode\":false,\"pending\":[{\"amount\":0,\"currency\":\"usd\"}]}";
+
+    private static string Payment(string objectType, string id, string note) =>
+        "{\"id\":\"" + id + "\",\"object\":\"" + objectType + "\",\"created\":" + (Created - 100) + ",\"livemode\":false,\"metadata\":{\"note\":\"" + note + "\"}}";
+
     private static Task ProcessAsync(SnapshotHarness harness, string body) => ProcessAsync(harness, Encoding.UTF8.GetBytes(body), RecordKind.Change);
 
     private static async Task ProcessAsync(SnapshotHarness harness, byte[] body, RecordKind kind)

@@ -19,6 +19,7 @@ internal static class SnapshotCommands
                     source = "default",
                     resources = context.Arguments["resources"].Value!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     restart = context.Arguments.GetBoolean("restart"),
+                    prune = context.Arguments.GetBoolean("prune"),
                 },
                 [
                     new InteractionInput
@@ -35,6 +36,14 @@ internal static class SnapshotCommands
                         Name = "restart",
                         Label = "Restart from the beginning",
                         Description = "Otherwise an unfinished snapshot resumes from its last checkpoint.",
+                        InputType = InputType.Boolean,
+                        Value = "false",
+                    },
+                    new InteractionInput
+                    {
+                        Name = "prune",
+                        Label = "Prune missed deletes",
+                        Description = "After each complete listing, objects the sink holds that Stripe no longer has (checked one GET each) become deletes.",
                         InputType = InputType.Boolean,
                         Value = "false",
                     },

@@ -58,7 +58,12 @@ public sealed class RecordContext
     /// </summary>
     public string? ConnectedAccount => Source.Options.Connect ? Event.Account : null;
 
-    public ChangeKind ChangeKind => Kind == RecordKind.Snapshot ? ChangeKind.Snapshot : ChangeKind.FromAction(Event.Action);
+    public ChangeKind ChangeKind => Kind switch
+    {
+        RecordKind.Snapshot => ChangeKind.Snapshot,
+        RecordKind.Prune => ChangeKind.Delete,
+        _ => ChangeKind.FromAction(Event.Action),
+    };
 
     /// <summary>The records to write, in order; the routing module adds the event's own record first.</summary>
     public List<OutgoingRecord> Records { get; } = [];

@@ -139,7 +139,7 @@ public sealed class RecordPipeline : IDisposable
     {
         var stripeEvent = context.Event;
         var created = stripeEvent.Created is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : context.ReceivedAt;
-        return new RecordOrigin(context.Source.Name, stripeEvent.Id, stripeEvent.Type, created, context.ChangeKind.IsDelete, context.Kind == RecordKind.Snapshot);
+        return new RecordOrigin(context.Source.Name, stripeEvent.Id, stripeEvent.Type, created, context.ChangeKind.IsDelete, context.Kind != RecordKind.Change);
     }
 
     private static ValueTask InvokeTraced(IRecordModule module, RecordContext context, RecordDelegate next)

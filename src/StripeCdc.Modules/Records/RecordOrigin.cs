@@ -10,7 +10,7 @@ namespace StripeCdc.Records;
 /// <param name="EventType">The event type, <c>&lt;resource&gt;.snapshot</c> for a snapshot read.</param>
 /// <param name="Created">The event's <c>created</c>; for a snapshot read, its read time.</param>
 /// <param name="IsDelete">The event's action is <c>deleted</c>.</param>
-/// <param name="IsSnapshot">A snapshot read rather than a change event: it has no ledger entry.</param>
+/// <param name="IsSnapshot">A snapshot read (or a delete <c>snapshot --prune</c> confirmed) rather than a change event: it has no ledger entry.</param>
 public sealed record RecordOrigin(string Source, string EventId, string EventType, DateTimeOffset Created, bool IsDelete, bool IsSnapshot)
 {
     /// <summary>A cancellation, not a deletion: Stripe keeps the subscription, with its <c>canceled</c> status (SPEC §10).</summary>

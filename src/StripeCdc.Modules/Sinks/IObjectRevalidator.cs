@@ -8,7 +8,9 @@ public interface IObjectRevalidator
 {
     /// <summary>
     /// The object's current JSON, or null when it cannot be read for this source (no <c>StripeApiKey</c>,
-    /// a resource the API cannot fetch by id, or the object is gone).
+    /// a resource the API cannot fetch by id, or the object is gone). <paramref name="objectType"/> is the object
+    /// type or the prefix of its event types (<c>customer.subscription</c>, <c>checkout.session</c>); an object
+    /// without an id (<c>balance</c>) comes with its singleton key as <paramref name="objectId"/>.
     /// </summary>
     ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, CancellationToken cancellationToken) =>
         ReadAsync(source, objectType, objectId, account: null, cancellationToken);

@@ -3,8 +3,11 @@ using StripeCdc.Snapshot.Reconciliation;
 
 namespace StripeCdc.Snapshot.Admin;
 
-/// <summary><c>POST /snapshots</c>: which source and resources (all that can be snapshotted when empty).</summary>
-internal sealed record SnapshotRequest(string? Source, IReadOnlyList<string>? Resources, bool Restart = false);
+/// <summary>
+/// <c>POST /snapshots</c>: which source and resources (all that can be snapshotted when empty), and whether to
+/// prune after each complete listing (<c>snapshot --prune</c>).
+/// </summary>
+internal sealed record SnapshotRequest(string? Source, IReadOnlyList<string>? Resources, bool Restart = false, bool Prune = false);
 
 /// <summary>
 /// <c>POST /reconciliations</c>: the window — <c>from</c>/<c>to</c>, or the last <c>hours</c> (default 24) —
@@ -12,7 +15,7 @@ internal sealed record SnapshotRequest(string? Source, IReadOnlyList<string>? Re
 /// </summary>
 internal sealed record ReconciliationRequest(string? Source, DateTimeOffset? From, DateTimeOffset? To, double? Hours = null, bool OnlyFailedDeliveries = false);
 
-internal sealed record ResourceProgressView(string Resource, string State, long Objects, long Pages, long ResumedFrom, double ObjectsPerSecond, double ElapsedSeconds, string? Error)
+internal sealed record ResourceProgressView(string Resource, string State, long Objects, long Pages, long ResumedFrom, double ObjectsPerSecond, double ElapsedSeconds, string? Error, long Pruned = 0)
 {
     public static ResourceProgressView From(ResourceProgress progress) => new(
         progress.Resource,
@@ -22,11 +25,12 @@ internal sealed record ResourceProgressView(string Resource, string State, long 
         progress.ResumedFrom,
         Math.Round(progress.ObjectsPerSecond, 1),
         Math.Round(progress.Elapsed.TotalSeconds, 3),
-        progress.Error);
+        progress.Error,
+        progress.Pruned);
 }
 
 /// <summary>A snapshot's progress; <c>resources</c> maps each resource name to its progress, in the job's order.</summary>
-internal sealed record SnapshotView(string Id, string Source, string State, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, long Objects, IReadOnlyDictionary<string, ResourceProgressView> Resources)
+internal sealed record SnapshotView(string Id, string Source, string State, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, long Objects, IReadOnlyDictionary<string, ResourceProgressView> Resources, bool Prune = false, long Pruned = 0)
 {
     public static SnapshotView From(SnapshotJob job) => new(
         job.Id,
@@ -35,7 +39,9 @@ internal sealed record SnapshotView(string Id, string Source, string State, Date
         job.CreatedAt,
         job.FinishedAt,
         job.Objects,
-        job.Resources.ToDictionary(r => r.Resource, ResourceProgressView.From, StringComparer.Ordinal));
+        job.Resources.ToDictionary(r => r.Resource, ResourceProgressView.From, StringComparer.Ordinal),
+        job.Prune,
+        job.Pruned);
 }
 
 internal sealed record ReconciliationView(

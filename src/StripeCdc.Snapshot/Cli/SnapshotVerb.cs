@@ -19,10 +19,17 @@ internal static class SnapshotVerb
                 ? null
                 : $"'{name}' cannot be snapshotted; 'snapshot resources' lists the resources that can.");
         var restart = new Option<bool>("--restart") { Description = "Start from the beginning, ignoring an unfinished checkpoint." };
+        var prune = new Option<bool>("--prune")
+        {
+            Description = "After each complete listing, write a delete for every object the sink holds that was not listed, "
+                + "has not changed since the listing began, and that Stripe answers 404 (or deleted: true) for when asked by id. "
+                + "Needs the Kafka or Postgres sink.",
+        };
         var command = new Command("snapshot", "Backfill resources from the Stripe API into their topics; resumes from the last checkpoint.")
         {
             resources,
             restart,
+            prune,
             ResourcesVerb.Create(context.Output),
         };
         command.SetAction((parsed, cancellationToken) => context.RunAsync(parsed, writesRecords: true, deduplicates: false, async (services, source, token) =>
@@ -33,7 +40,13 @@ internal static class SnapshotVerb
                 source.Name,
                 [.. selected.Select(r => SnapshotResource.Find(r)!.Name)],
                 parsed.GetValue(restart),
-                services.GetRequiredService<TimeProvider>());
+                services.GetRequiredService<TimeProvider>(),
+                parsed.GetValue(prune));
+            if (job.Prune && !services.GetRequiredService<SnapshotPruner>().CanPrune)
+            {
+                return context.Fail(SnapshotPruner.NoInventory, ExitCodes.Usage);
+            }
+
             var work = services.GetRequiredService<SnapshotRunner>().RunAsync(job, token);
             await ConsoleProgress.ShowAsync(job, work);
             return job.State == JobState.Completed ? ExitCodes.Done : ExitCodes.Failed;

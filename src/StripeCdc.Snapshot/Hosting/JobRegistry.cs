@@ -16,6 +16,7 @@ namespace StripeCdc.Snapshot.Hosting;
 internal sealed partial class JobRegistry(
     SourceCatalog sources,
     SnapshotRunner snapshots,
+    SnapshotPruner pruner,
     Reconciler reconciler,
     ICheckpointStore checkpoints,
     TimeProvider time,
@@ -38,7 +39,7 @@ internal sealed partial class JobRegistry(
     public Task CompletionOf(string id) => _running.GetValueOrDefault(id) ?? Task.CompletedTask;
 
     /// <summary>Validates and starts a snapshot; returns null and an error when it cannot start.</summary>
-    public (SnapshotJob? Job, string? Error) StartSnapshot(string sourceName, IReadOnlyList<string>? resources, bool restart)
+    public (SnapshotJob? Job, string? Error) StartSnapshot(string sourceName, IReadOnlyList<string>? resources, bool restart, bool prune = false)
     {
         if (sources.Find(sourceName) is not { } source)
         {
@@ -48,6 +49,11 @@ internal sealed partial class JobRegistry(
         if (!StripeApi.StripeApiClients.CanCall(source))
         {
             return (null, $"Source '{sourceName}' has no StripeApiKey.");
+        }
+
+        if (prune && !pruner.CanPrune)
+        {
+            return (null, SnapshotPruner.NoInventory);
         }
 
         var selected = resources is { Count: > 0 } ? SnapshotResource.Expand(resources) : SnapshotServiceCollectionExtensions.DefaultResources(source);
@@ -61,7 +67,7 @@ internal sealed partial class JobRegistry(
             return (null, $"A snapshot of source '{source.Name}' is already running.");
         }
 
-        var job = new SnapshotJob("snap_" + Guid.NewGuid().ToString("N")[..16], source.Name, [.. selected.Select(r => SnapshotResource.Find(r)!.Name)], restart, time);
+        var job = new SnapshotJob("snap_" + Guid.NewGuid().ToString("N")[..16], source.Name, [.. selected.Select(r => SnapshotResource.Find(r)!.Name)], restart, time, prune);
         _snapshots[job.Id] = job;
         Track(job.Id, snapshots.RunAsync(job, lifetime.ApplicationStopping));
         return (job, null);

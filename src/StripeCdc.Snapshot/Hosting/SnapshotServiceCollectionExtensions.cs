@@ -59,6 +59,7 @@ internal static class SnapshotServiceCollectionExtensions
                 _ => sp.GetKeyedService<ICheckpointStore>(KafkaCheckpointOptions.ServiceKey) ?? sp.GetRequiredService<FileCheckpointStore>(),
             });
         services.TryAddSingleton<SnapshotEmitter>();
+        services.TryAddSingleton<SnapshotPruner>();
         services.TryAddSingleton<Progress.SnapshotRateMetrics>();
         services.TryAddSingleton<SnapshotRunner>();
         services.TryAddSingleton<Reconciler>();

@@ -106,5 +106,6 @@ internal static class ConsoleProgress
 
     private static string Describe(ResourceProgress r) =>
         string.Create(CultureInfo.InvariantCulture, $"{r.Resource,-20} {r.State,-9} {r.Objects,10:N0} objects {r.ObjectsPerSecond,8:N0}/s") +
-        (r.ResumedFrom > 0 ? string.Create(CultureInfo.InvariantCulture, $" (resumed after {r.ResumedFrom:N0})") : "");
+        (r.ResumedFrom > 0 ? string.Create(CultureInfo.InvariantCulture, $" (resumed after {r.ResumedFrom:N0})") : "") +
+        (r.IsPruning ? " pruning" : r.Pruned > 0 ? string.Create(CultureInfo.InvariantCulture, $" {r.Pruned:N0} pruned") : "");
 }

@@ -5,6 +5,7 @@ internal sealed class ResourceProgress(string resource, TimeProvider time)
 {
     private long _objects;
     private long _pages;
+    private long _pruned;
     private long _startedAt;
     private long _finishedAt;
 
@@ -17,6 +18,12 @@ internal sealed class ResourceProgress(string resource, TimeProvider time)
     public long Objects => Interlocked.Read(ref _objects);
 
     public long Pages => Interlocked.Read(ref _pages);
+
+    /// <summary>Deletes written by <c>--prune</c> after the listing.</summary>
+    public long Pruned => Interlocked.Read(ref _pruned);
+
+    /// <summary>The listing is complete and held objects it did not return are being checked (<c>--prune</c>).</summary>
+    public bool IsPruning { get; private set; }
 
     /// <summary>Objects emitted before this run resumed (from the checkpoint).</summary>
     public long ResumedFrom { get; private set; }
@@ -38,6 +45,14 @@ internal sealed class ResourceProgress(string resource, TimeProvider time)
     {
         Interlocked.Add(ref _objects, objects);
         Interlocked.Increment(ref _pages);
+    }
+
+    public void Pruning() => IsPruning = true;
+
+    public void PrunedObjects(long count)
+    {
+        Interlocked.Add(ref _pruned, count);
+        IsPruning = false;
     }
 
     public void Finish(JobState state, string? error = null)

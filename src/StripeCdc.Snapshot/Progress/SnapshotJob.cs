@@ -1,7 +1,7 @@
 namespace StripeCdc.Snapshot.Progress;
 
 /// <summary>A snapshot request being carried out: its resources' progress and its overall state.</summary>
-internal sealed class SnapshotJob(string id, string source, IReadOnlyList<string> resources, bool restart, TimeProvider time)
+internal sealed class SnapshotJob(string id, string source, IReadOnlyList<string> resources, bool restart, TimeProvider time, bool prune = false)
 {
     public string Id { get; } = id;
 
@@ -9,6 +9,11 @@ internal sealed class SnapshotJob(string id, string source, IReadOnlyList<string
 
     /// <summary>Ignore stored cursors and read everything again.</summary>
     public bool Restart { get; } = restart;
+
+    /// <summary>After each complete listing, write deletes for held objects Stripe no longer has (<c>--prune</c>).</summary>
+    public bool Prune { get; } = prune;
+
+    public long Pruned => Resources.Sum(r => r.Pruned);
 
     public DateTimeOffset CreatedAt { get; } = time.GetUtcNow();
 

@@ -45,6 +45,51 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
             work[i] = pipeline.ProcessAsync(context).AsTask();
         }
 
+        await CompleteAsync(resource, contexts, work);
+    }
+
+    /// <summary>
+    /// Writes the deletes <c>snapshot --prune</c> confirmed (SPEC §6, missed deletes): each object as a synthetic
+    /// <c>&lt;prefix&gt;.pruned</c> event at <paramref name="readAt"/> (when its <c>GET</c> was asked), run as
+    /// <see cref="RecordKind.Prune"/>, so the records carry <c>__op=d</c> and <c>__changeType=DELETE</c>.
+    /// </summary>
+    public async Task EmitPrunedAsync(
+        SourceSettings source,
+        string runId,
+        SnapshotResource resource,
+        IReadOnlyList<(string Id, ReadOnlyMemory<byte> Object, DateTimeOffset ReadAt)> pruned,
+        bool livemode,
+        CancellationToken cancellationToken)
+    {
+        var contexts = new RecordContext[pruned.Count];
+        var work = new Task[pruned.Count];
+        for (var i = 0; i < pruned.Count; i++)
+        {
+            var (id, json, readAt) = pruned[i];
+            var body = SnapshotEnvelope.Build(
+                PrunedEventId(runId, resource.Name, id),
+                resource.PrunedEventType,
+                json.Span,
+                readAt.ToUnixTimeSeconds(),
+                StripeConfiguration.ApiVersion,
+                livemode);
+            var context = new RecordContext(source, body, signatureHeader: null, readAt, RecordKind.Prune)
+            {
+                SkipSignatureCheck = true,
+                CancellationToken = cancellationToken,
+            };
+            contexts[i] = context;
+            work[i] = pipeline.ProcessAsync(context).AsTask();
+        }
+
+        await CompleteAsync(resource, contexts, work, pruning: true);
+    }
+
+    /// <summary>The event id of a pruned object's delete: <c>prune:&lt;run id&gt;:&lt;resource&gt;:&lt;object id&gt;</c>.</summary>
+    public static string PrunedEventId(string runId, string resource, string objectId) => $"prune:{runId}:{resource}:{objectId}";
+
+    private async Task CompleteAsync(SnapshotResource resource, RecordContext[] contexts, Task[] work, bool pruning = false)
+    {
         await Task.WhenAll(work);
         foreach (var context in contexts)
         {
@@ -54,7 +99,10 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
                     $"A {resource.Name} snapshot record was rejected ({context.Rejection?.Reason}: {context.Rejection?.Message}) and could not be dead-lettered.");
             }
 
-            metrics.SnapshotObjectRead(resource.Name);
+            if (!pruning)
+            {
+                metrics.SnapshotObjectRead(resource.Name);
+            }
         }
     }
 }

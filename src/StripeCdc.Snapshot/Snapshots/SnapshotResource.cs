@@ -25,6 +25,9 @@ internal sealed record SnapshotResource(
     /// <summary>The synthetic event type of a snapshot read: <c>customer.subscription.snapshot</c>.</summary>
     public string SnapshotEventType => EventTypePrefix + ".snapshot";
 
+    /// <summary>The synthetic event type of a delete <c>snapshot --prune</c> confirmed: <c>customer.subscription.pruned</c>.</summary>
+    public string PrunedEventType => EventTypePrefix + ".pruned";
+
     /// <summary>The resource a live event of this object is routed by under <paramref name="routing"/> (SPEC §3).</summary>
     public string RoutedResource(Configuration.RoutingMode routing)
     {

@@ -18,6 +18,7 @@ internal sealed partial class SnapshotRunner(
     StripeApiClients clients,
     ICheckpointStore checkpoints,
     SnapshotEmitter emitter,
+    SnapshotPruner pruner,
     SnapshotRateMetrics rates,
     TimeProvider time,
     ILogger<SnapshotRunner> logger)
@@ -30,7 +31,8 @@ internal sealed partial class SnapshotRunner(
         {
             var source = sources.Get(job.Source);
             var api = clients.For(source);
-            await Task.WhenAll(job.Resources.Select(progress => RunResourceAsync(job, source, api, progress, cancellationToken)));
+            IReadOnlySet<string> interrupted = job.Restart ? new HashSet<string>() : await InterruptedRunsAsync(source, job, cancellationToken);
+            await Task.WhenAll(job.Resources.Select(progress => RunResourceAsync(job, source, api, progress, interrupted, cancellationToken)));
         }
         finally
         {
@@ -44,6 +46,7 @@ internal sealed partial class SnapshotRunner(
         SourceSettings source,
         StripeApiClient api,
         ResourceProgress progress,
+        IReadOnlySet<string> interrupted,
         CancellationToken cancellationToken)
     {
         await Task.Yield();
@@ -55,7 +58,7 @@ internal sealed partial class SnapshotRunner(
             using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
             try
             {
-                await RunLeasedAsync(job, source, api, resource, progress, running.Token);
+                await RunLeasedAsync(job, source, api, resource, progress, interrupted, running.Token);
             }
             catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -75,19 +78,51 @@ internal sealed partial class SnapshotRunner(
         }
     }
 
-    /// <summary>One resource, under its lease: from the stored checkpoint (unless restarting) to the end of the list.</summary>
+    /// <summary>
+    /// The runs this job continues: those that left a resource of the job unfinished (a worker killed or
+    /// stopped mid-run). Their completed resources are not read again; a run that completed every resource
+    /// leaves nothing to continue, and the next snapshot reads everything.
+    /// </summary>
+    private async Task<IReadOnlySet<string>> InterruptedRunsAsync(SourceSettings source, SnapshotJob job, CancellationToken cancellationToken)
+    {
+        var runs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var progress in job.Resources.Where(r => SnapshotResource.Find(r.Resource) is not null))
+        {
+            if (await checkpoints.LoadAsync(source.Name, progress.Resource, cancellationToken) is { Completed: false } unfinished)
+            {
+                runs.Add(unfinished.RunId);
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>
+    /// One resource, under its lease: from the stored checkpoint (unless restarting) to the end of the list;
+    /// nothing when an interrupted run this job continues had completed it.
+    /// </summary>
     private async Task RunLeasedAsync(
         SnapshotJob job,
         SourceSettings source,
         StripeApiClient api,
         SnapshotResource resource,
         ResourceProgress progress,
+        IReadOnlySet<string> interrupted,
         CancellationToken cancellationToken)
     {
         var stored = job.Restart ? null : await checkpoints.LoadAsync(source.Name, resource.Name, cancellationToken);
+        if (stored is { Completed: true } && interrupted.Contains(stored.RunId))
+        {
+            LogAlreadyComplete(source.Name, resource.Name, stored.RunId, stored.Objects);
+            progress.Start(stored.Objects);
+            return;
+        }
+
+        // A job that continues an interrupted run keeps its run id, for the resources it had not reached too.
+        var now = time.GetUtcNow();
         var checkpoint = stored is { Completed: false }
             ? stored
-            : new ResourceCheckpoint(job.Id, resource.Name, null, 0, false, time.GetUtcNow());
+            : new ResourceCheckpoint(interrupted.Count == 1 ? interrupted.First() : job.Id, resource.Name, null, 0, false, now, StartedAt: now);
         if (stored is { Completed: false })
         {
             LogResuming(source.Name, resource.Name, stored.RunId, stored.Objects);
@@ -105,6 +140,20 @@ internal sealed partial class SnapshotRunner(
         else
         {
             await ReadListAsync(source, api, resource, resource.ListPath, resource.Query, checkpoint, progress, cancellationToken);
+        }
+
+        // Only here is the listing complete: every page read, in this run or resumed to its end.
+        if (job.Prune && !resource.IsSingleton)
+        {
+            if (checkpoint.StartedAt is not { } listingStartedAt)
+            {
+                // A checkpoint from a version that did not record when its listing began.
+                LogNotPruned(source.Name, resource.Name);
+                return;
+            }
+
+            progress.Pruning();
+            progress.PrunedObjects(await pruner.PruneAsync(source, api, resource, checkpoint.RunId, listingStartedAt, cancellationToken));
         }
     }
 
@@ -225,6 +274,12 @@ internal sealed partial class SnapshotRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': resuming the {Resource} snapshot of run {RunId} after {Objects} objects.")]
     private partial void LogResuming(string source, string resource, string runId, long objects);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': the {Resource} listing was resumed from a checkpoint that does not say when it began; nothing is pruned (run with --restart to prune).")]
+    private partial void LogNotPruned(string source, string resource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': the {Resource} snapshot of run {RunId} was complete ({Objects} objects); not read again.")]
+    private partial void LogAlreadyComplete(string source, string resource, string runId, long objects);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Source '{Source}': the {Resource} snapshot failed; the other resources go on.")]
     private partial void LogResourceFailed(Exception exception, string source, string resource);

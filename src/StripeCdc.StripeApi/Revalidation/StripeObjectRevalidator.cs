@@ -28,18 +28,26 @@ internal sealed class StripeObjectRevalidator(StripeApiClients clients, SourceCa
         ["plan"] = "/v1/plans/",
         ["setup_intent"] = "/v1/setup_intents/",
         ["dispute"] = "/v1/disputes/",
+        ["credit_note"] = "/v1/credit_notes/",
+        ["checkout.session"] = "/v1/checkout/sessions/",
+    };
+
+    // Objects without an id: the account's one object, read without an id.
+    private static readonly Dictionary<string, string> Singletons = new(StringComparer.Ordinal)
+    {
+        ["balance"] = "/v1/balance",
     };
 
     public async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, string? account, CancellationToken cancellationToken)
     {
-        if (sources.Find(source) is not { } settings || !StripeApiClients.CanCall(settings) || !Paths.TryGetValue(objectType, out var path))
+        if (sources.Find(source) is not { } settings || !StripeApiClients.CanCall(settings) || Resolve(objectType, objectId) is not { } path)
         {
             return null;
         }
 
         try
         {
-            var json = await clients.For(settings).GetAsync(path + Uri.EscapeDataString(objectId), [], cancellationToken, account);
+            var json = await clients.For(settings).GetAsync(path, [], cancellationToken, account);
 
             // A deleted customer still answers 200 with {"id":…,"deleted":true}: the stored row knows better.
             return json.AsSpan().IndexOf("\"deleted\":true"u8) >= 0 ? null : json;
@@ -48,5 +56,20 @@ internal sealed class StripeObjectRevalidator(StripeApiClients clients, SourceCa
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The path that reads the object. <paramref name="objectType"/> is the object type or its event types' prefix
+    /// (<c>checkout.session</c>, <c>charge.dispute</c>); a singleton (<c>balance</c>, keyed by its type) has no id in its path.
+    /// </summary>
+    internal static string? Resolve(string objectType, string objectId)
+    {
+        if (Singletons.TryGetValue(objectType, out var singleton))
+        {
+            return objectId == objectType ? singleton : null;
+        }
+
+        var type = Paths.ContainsKey(objectType) ? objectType : objectType[(objectType.LastIndexOf('.') + 1)..];
+        return Paths.TryGetValue(type, out var path) ? path + Uri.EscapeDataString(objectId) : null;
     }
 }

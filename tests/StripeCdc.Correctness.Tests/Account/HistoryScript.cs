@@ -18,6 +18,13 @@ internal static class HistoryScript
             end: random.NextDouble() < 0.3 ? StepAction.Cancel : null));
         Add(ObjectKind.Invoice, 100, i => InvoiceLife(i));
         Add(ObjectKind.Charge, 80, i => ChargeLife(i));
+        Add(ObjectKind.Dispute, 30, i => Life(ObjectKind.Dispute, i, children: 0, updates: random.Next(0, 4), end: random.NextDouble() < 0.7 ? StepAction.Close : null));
+        Add(ObjectKind.CreditNote, 30, i => Life(ObjectKind.CreditNote, i, children: 0, updates: random.Next(0, 3), end: random.NextDouble() < 0.3 ? StepAction.Void : null));
+        Add(ObjectKind.CheckoutSession, 40, i => SessionLife(i));
+
+        // The balance exists from the start (SimulatedAccount.SeedBeforeHistory); it only changes: 40 times, as
+        // 20 pairs spread over the whole history (one queue of 40 would be drained last, all in one second).
+        Add(ObjectKind.Balance, 20, _ => Enumerable.Range(0, 2).Select(_ => new HistoryStep(ObjectKind.Balance, 0, StepAction.Update)));
 
         var ticks = new List<HistoryStep[]>();
         while (lives.Count > 0)
@@ -30,7 +37,7 @@ internal static class HistoryScript
             if (random.NextDouble() < 0.2)
             {
                 var extra = random.Next(1, 3);
-                while (extra-- > 0 && life.TryPeek(out var next) && next.Action == StepAction.Update)
+                while (extra-- > 0 && life.TryPeek(out var next) && next.Action is StepAction.Update or StepAction.AsyncPaymentSucceeded)
                 {
                     tick.Add(life.Dequeue());
                 }
@@ -59,6 +66,15 @@ internal static class HistoryScript
             var roll = random.NextDouble();
             StepAction[] end = roll < 0.7 ? [StepAction.Finalize, StepAction.Pay] : roll < 0.85 ? [StepAction.Delete] : [];
             return Life(ObjectKind.Invoice, i, lines, random.Next(0, 3), null).Concat(end.Select(a => new HistoryStep(ObjectKind.Invoice, i, a)));
+        }
+
+        // Opened without an event, then completed (paid at once, or later by an asynchronous method) or expired.
+        IEnumerable<HistoryStep> SessionLife(int i)
+        {
+            var roll = random.NextDouble();
+            StepAction[] end = roll < 0.35 ? [StepAction.Expire] : roll < 0.65 ? [StepAction.Complete, StepAction.AsyncPaymentSucceeded] : [StepAction.Complete];
+            return end.Select(a => new HistoryStep(ObjectKind.CheckoutSession, i, a, a == StepAction.Complete && end.Length == 2 ? 1 : 0))
+                .Prepend(new HistoryStep(ObjectKind.CheckoutSession, i, StepAction.Create));
         }
 
         IEnumerable<HistoryStep> ChargeLife(int i)

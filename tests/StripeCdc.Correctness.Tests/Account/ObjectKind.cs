@@ -13,9 +13,20 @@ internal sealed record ObjectKind(string Name, string IdPrefix, string ListPath,
     public static readonly ObjectKind Invoice = new("invoice", "in", "/v1/invoices", "invoice", "invoice", "lines", "invoice_lines");
     public static readonly ObjectKind Charge = new("charge", "ch", "/v1/charges", "charge", "charge", "refunds", "charge_refunds");
 
-    public static readonly IReadOnlyList<ObjectKind> All = [Customer, Product, Price, Subscription, Invoice, Charge];
+    /// <summary>Dispute events are <c>charge.dispute.*</c>: under <c>Routing=EventType</c> they share the <c>charge</c> table.</summary>
+    public static readonly ObjectKind Dispute = new("dispute", "dp", "/v1/disputes", "charge.dispute", "charge");
+    public static readonly ObjectKind CreditNote = new("credit_note", "cn", "/v1/credit_notes", "credit_note", "credit_note");
+    public static readonly ObjectKind CheckoutSession = new("checkout.session", "cs", "/v1/checkout/sessions", "checkout.session", "checkout");
 
-    public string IdOf(int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{IdPrefix}_sc{index:D5}");
+    /// <summary>The account balance: an object without an id, its account's singleton, keyed <c>balance</c> (SPEC §10).</summary>
+    public static readonly ObjectKind Balance = new("balance", string.Empty, "/v1/balance", "balance", "balance");
+
+    public static readonly IReadOnlyList<ObjectKind> All = [Customer, Product, Price, Subscription, Invoice, Charge, Dispute, CreditNote, CheckoutSession, Balance];
+
+    /// <summary>A kind without ids: one object per account, read with one <c>GET</c>.</summary>
+    public bool IsSingleton => IdPrefix.Length == 0;
+
+    public string IdOf(int index) => IsSingleton ? Name : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{IdPrefix}_sc{index:D5}");
 
     /// <summary>The list that holds a parent's children, and the filter attribute that selects them.</summary>
     public (string Path, string? Filter) ChildListOf(string parentId) => Name switch

@@ -11,7 +11,7 @@ namespace StripeCdc.Correctness.Tests.Account;
 /// in the fake API the way Stripe would, then emits the event Stripe would send, stamped with the
 /// current second and listed in <c>/v1/events</c>. One caller at a time.
 /// </summary>
-internal sealed class SimulatedAccount(FakeStripeData data, TimeProvider time)
+internal sealed partial class SimulatedAccount(FakeStripeData data, TimeProvider time)
 {
     private const int EmbeddedChildren = 10;
     private readonly Dictionary<string, TrackedObject> _objects = new(StringComparer.Ordinal);
@@ -24,10 +24,18 @@ internal sealed class SimulatedAccount(FakeStripeData data, TimeProvider time)
 
     public TrackedObject Find(ObjectKind kind, int index) => _objects[kind.IdOf(index)];
 
-    public StripeEvent Apply(HistoryStep step, Random random) => step.Action switch
+    /// <summary>Applies one step; null when Stripe sends no event for it (a checkout session is opened silently).</summary>
+    public StripeEvent? Apply(HistoryStep step, Random random) => step.Action switch
     {
+        StepAction.Create when step.Kind == ObjectKind.CheckoutSession => OpenSession(step.Index),
         StepAction.Create => Create(step.Kind, step.Index, step.Count),
+        StepAction.Update when step.Kind == ObjectKind.Balance => ChangeBalance(random),
         StepAction.Update => Update(Find(step.Kind, step.Index), random),
+        StepAction.Close => CloseDispute(Find(step.Kind, step.Index), random),
+        StepAction.Void => VoidCreditNote(Find(step.Kind, step.Index)),
+        StepAction.Complete => CompleteSession(Find(step.Kind, step.Index), pending: step.Count == 1),
+        StepAction.AsyncPaymentSucceeded => SessionPaid(Find(step.Kind, step.Index)),
+        StepAction.Expire => ExpireSession(Find(step.Kind, step.Index)),
         StepAction.Finalize => Finalize(Find(step.Kind, step.Index)),
         StepAction.Pay => Pay(Find(step.Kind, step.Index)),
         StepAction.Cancel => Cancel(Find(step.Kind, step.Index)),
@@ -36,6 +44,14 @@ internal sealed class SimulatedAccount(FakeStripeData data, TimeProvider time)
     };
 
     public StripeEvent Create(ObjectKind kind, int index, int children)
+    {
+        var tracked = Add(kind, index, children);
+        var type = kind == ObjectKind.Charge ? "charge.succeeded" : kind.EventPrefix + ".created";
+        return Emit(tracked, type, previousAttributes: null);
+    }
+
+    /// <summary>Puts a new object into the fake API (and tracks it) without emitting its event.</summary>
+    private TrackedObject Add(ObjectKind kind, int index, int children)
     {
         var id = kind.IdOf(index);
         var now = Now();
@@ -64,8 +80,7 @@ internal sealed class SimulatedAccount(FakeStripeData data, TimeProvider time)
         }
 
         data.Add(kind.ListPath, Stored(tracked, now));
-        var type = kind == ObjectKind.Charge ? "charge.succeeded" : kind.EventPrefix + ".created";
-        return Emit(tracked, type, previousAttributes: null);
+        return tracked;
     }
 
     /// <summary>A change of the kind's usual fields; for subscriptions and draft invoices sometimes of the child list too.</summary>
@@ -89,6 +104,12 @@ internal sealed class SimulatedAccount(FakeStripeData data, TimeProvider time)
                 break;
             case "subscription" or "invoice" when !IsFinal(item):
                 ChangeChildren(item, random, now);
+                break;
+            case "dispute":
+                ChangeEvidence(item);
+                break;
+            case "credit_note":
+                state["memo"] = $"Adjusted v{Version(item)}";
                 break;
             default:
                 state["description"] = $"{item.Kind.Name} {item.Id} v{Version(item)}";
@@ -290,6 +311,7 @@ internal sealed class SimulatedAccount(FakeStripeData data, TimeProvider time)
         "subscription" => StripeObjects.Subscription(id, items: 0),
         "invoice" => StripeObjects.Invoice(id, lines: 0),
         "charge" => StripeObjects.Charge(id, refunds: 0),
+        "dispute" or "credit_note" or "checkout.session" => PaymentTemplate(kind, id),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind.Name, null),
     };
 

@@ -9,7 +9,7 @@ namespace StripeCdc.Snapshot.Tests.Support;
 /// lists, lists under their parent's id (path or query), and singletons. Returns each resource's object id
 /// (null for a singleton).
 /// </summary>
-internal static class CatalogueSeeder
+internal static partial class CatalogueSeeder
 {
     public static Dictionary<string, string?> SeedOneOfEach(FakeStripeData data, long created)
     {

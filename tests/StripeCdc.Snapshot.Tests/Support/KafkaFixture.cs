@@ -13,10 +13,11 @@ public sealed class KafkaFixture : EmbeddedKafkaFixture
             r.Topic,
             r.Message.Key,
             r.Message.Value,
-            r.Message.Headers.GroupBy(h => h.Key).ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes()))))];
+            r.Message.Headers.GroupBy(h => h.Key).ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes())),
+            new DateTimeOffset(r.Message.Timestamp.UtcDateTime, TimeSpan.Zero)))];
 }
 
-internal sealed record KafkaRecord(string Topic, byte[] Key, byte[] Value, Dictionary<string, string> Headers)
+internal sealed record KafkaRecord(string Topic, byte[] Key, byte[] Value, Dictionary<string, string> Headers, DateTimeOffset Timestamp = default)
 {
     public JsonElement KeyJson => JsonDocument.Parse(Key).RootElement;
 

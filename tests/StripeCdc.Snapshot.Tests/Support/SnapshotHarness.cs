@@ -95,9 +95,12 @@ internal sealed class SnapshotHarness : IDisposable
 
     public string Topic(string resource) => TopicPrefix + resource;
 
-    public async Task<SnapshotJob> SnapshotAsync(params string[] resources)
+    public Task<SnapshotJob> SnapshotAsync(params string[] resources) => SnapshotAsync(prune: false, resources);
+
+    /// <summary>A snapshot with <c>--prune</c> when <paramref name="prune"/> is true.</summary>
+    public async Task<SnapshotJob> SnapshotAsync(bool prune, params string[] resources)
     {
-        var job = new SnapshotJob("snap_test" + Guid.NewGuid().ToString("N")[..8], "default", resources, restart: false, TimeProvider.System);
+        var job = new SnapshotJob("snap_test" + Guid.NewGuid().ToString("N")[..8], "default", resources, restart: false, TimeProvider.System, prune);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await _services.GetRequiredService<SnapshotRunner>().RunAsync(job, timeout.Token);
         return job;

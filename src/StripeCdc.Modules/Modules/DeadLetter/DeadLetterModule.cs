@@ -64,7 +64,7 @@ internal sealed partial class DeadLetterModule(
     {
         if (ledger is null
             || reason.Reason == DeadLetterReason.Signature
-            || context.Kind == RecordKind.Snapshot
+            || context.Kind != RecordKind.Change
             || !context.IsEventParsed)
         {
             return;

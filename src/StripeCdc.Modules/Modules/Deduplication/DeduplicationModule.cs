@@ -23,7 +23,7 @@ internal sealed partial class DeduplicationModule(IRecordSink sink, ILogger<Dedu
 
     public async ValueTask InvokeAsync(RecordContext context, RecordDelegate next)
     {
-        if (ledger is null || context.Kind == RecordKind.Snapshot)
+        if (ledger is null || context.Kind != RecordKind.Change)
         {
             await next(context);
             return;
