@@ -26,6 +26,9 @@ internal sealed class PostgresEventRows
     /// <summary>A deletion (not a cancellation): the row is kept with <c>deleted=true</c>.</summary>
     public bool Deleted => Origin.RemovesObject;
 
+    /// <summary>The connected account every record of the event belongs to (SPEC §12), <c>''</c> for the platform's own.</summary>
+    public string Account { get; private set; } = string.Empty;
+
     public List<ParentRow> Parents { get; } = [];
 
     /// <summary>The record of each entry of <see cref="Parents"/>.</summary>
@@ -59,8 +62,9 @@ internal sealed class PostgresEventRows
         {
             if (record.Role == RecordRole.Parent)
             {
-                var (id, _) = PostgresEventStatement.ReadKey(record.Key);
-                rows.Parents.Add(new ParentRow(record.Topic, id));
+                var (account, id, _) = PostgresEventStatement.ReadKey(record.Key);
+                rows.Account = account;
+                rows.Parents.Add(new ParentRow(record.Topic, account, id));
                 rows.ParentRecords.Add(record);
                 foreach (var topic in record.CompleteChildTopics ?? [])
                 {
@@ -73,7 +77,8 @@ internal sealed class PostgresEventRows
         {
             if (record.Role == RecordRole.Child)
             {
-                var (parentId, itemId) = PostgresEventStatement.ReadKey(record.Key);
+                var (account, parentId, itemId) = PostgresEventStatement.ReadKey(record.Key);
+                rows.Account = account;
                 rows.Children.Add(new ChildRow(record.Topic, rows.ParentTopicOf(parentId), parentId, itemId ?? string.Empty, record));
             }
         }

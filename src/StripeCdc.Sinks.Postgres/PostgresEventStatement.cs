@@ -49,6 +49,7 @@ internal static class PostgresEventStatement
         p.Add(new NpgsqlParameter { Value = origin.EventType });
         p.Add(new NpgsqlParameter { Value = origin.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         p.Add(new NpgsqlParameter { Value = rows.Deleted });
+        p.Add(new NpgsqlParameter { Value = rows.Account });
         sql.Append("WITH l AS (");
         sql.Append(origin.IsSnapshot
             ? "SELECT 1"
@@ -58,15 +59,15 @@ internal static class PostgresEventStatement
         var parentIndex = new Dictionary<(string Table, string Id), int>();
         for (var i = 0; i < rows.Parents.Count; i++)
         {
-            var (topic, id) = rows.Parents[i];
+            var (topic, _, id) = rows.Parents[i];
             var table = schema.Table(topic);
             parentIndex.TryAdd((topic, id), i);
             var idParam = Add(p, id);
             var dataParam = Add(p, Encoding.UTF8.GetString(rows.ParentRecords[i].BuildValue()));
-            sql.Append($", o{i} AS (SELECT event_created, event_id FROM {table} WHERE id = ${idParam})");
-            sql.Append($", p{i} AS (INSERT INTO {table} AS t (id, data, event_id, event_type, event_created, deleted, synced_at) ");
-            sql.Append($"SELECT ${idParam}, ${dataParam}::jsonb, $2, $3, $4, $5, now() WHERE EXISTS (SELECT FROM l) ");
-            sql.Append("ON CONFLICT (id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, ");
+            sql.Append($", o{i} AS (SELECT event_created, event_id FROM {table} WHERE account = $6 AND id = ${idParam})");
+            sql.Append($", p{i} AS (INSERT INTO {table} AS t (account, id, data, event_id, event_type, event_created, deleted, synced_at) ");
+            sql.Append($"SELECT $6, ${idParam}, ${dataParam}::jsonb, $2, $3, $4, $5, now() WHERE EXISTS (SELECT FROM l) ");
+            sql.Append($"ON CONFLICT ({PostgresSchema.StateKey}) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, ");
             sql.Append("event_created = excluded.event_created, deleted = excluded.deleted, synced_at = excluded.synced_at ");
             sql.Append($"WHERE {Guard} RETURNING 1)");
         }
@@ -103,12 +104,12 @@ internal static class PostgresEventStatement
             var dataParam = Add(p, children.Select(x => x.Data).ToArray());
             if (gate != "l" && rows.CompleteChildSets.Contains((topic, parentId)))
             {
-                sql.Append($", d{c} AS (DELETE FROM {table} WHERE parent_id = ${parentParam} AND NOT (id = ANY(${idsParam}::text[])) AND EXISTS (SELECT FROM {gate}))");
+                sql.Append($", d{c} AS (DELETE FROM {table} WHERE account = $6 AND parent_id = ${parentParam} AND NOT (id = ANY(${idsParam}::text[])) AND EXISTS (SELECT FROM {gate}))");
             }
 
-            sql.Append($", c{c} AS (INSERT INTO {table} AS t (parent_id, id, data, event_id, event_created, synced_at) ");
-            sql.Append($"SELECT ${parentParam}, u.id, u.data::jsonb, $2, $4, now() FROM unnest(${idsParam}::text[], ${dataParam}::text[]) AS u(id, data) WHERE EXISTS (SELECT FROM {gate}) ");
-            sql.Append("ON CONFLICT (parent_id, id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at)");
+            sql.Append($", c{c} AS (INSERT INTO {table} AS t (account, parent_id, id, data, event_id, event_created, synced_at) ");
+            sql.Append($"SELECT $6, ${parentParam}, u.id, u.data::jsonb, $2, $4, now() FROM unnest(${idsParam}::text[], ${dataParam}::text[]) AS u(id, data) WHERE EXISTS (SELECT FROM {gate}) ");
+            sql.Append($"ON CONFLICT ({PostgresSchema.ChildKey}) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at)");
             c++;
         }
     }
@@ -132,8 +133,11 @@ internal static class PostgresEventStatement
         return new EventResult(Duplicate: !fresh, outcomes);
     }
 
-    /// <summary>The id parts of a record key: <c>{"id":"…"}</c> or <c>{"id":"…","item_id":"…"}</c>.</summary>
-    internal static (string Id, string? ItemId) ReadKey(byte[]? key)
+    /// <summary>
+    /// The parts of a record key: <c>{"id":"…"}</c> or <c>{"id":"…","item_id":"…"}</c>, led by <c>"account"</c> for a
+    /// connected account's record (SPEC §12); the account is <c>''</c> when the key has none (the platform's own).
+    /// </summary>
+    internal static (string Account, string Id, string? ItemId) ReadKey(byte[]? key)
     {
         if (key is null)
         {
@@ -141,15 +145,20 @@ internal static class PostgresEventStatement
         }
 
         var reader = new Utf8JsonReader(key);
-        string? id = null, itemId = null;
+        string? account = null, id = null, itemId = null;
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
             {
                 var isId = reader.ValueTextEquals("id"u8);
                 var isItem = reader.ValueTextEquals("item_id"u8);
+                var isAccount = reader.ValueTextEquals("account"u8);
                 reader.Read();
-                if (isId)
+                if (isAccount)
+                {
+                    account = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (isId)
                 {
                     id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 }
@@ -164,7 +173,7 @@ internal static class PostgresEventStatement
             }
         }
 
-        return (id ?? throw new ArgumentException("The record key has no \"id\"; a state-table row needs one."), itemId);
+        return (account ?? string.Empty, id ?? throw new ArgumentException("The record key has no \"id\"; a state-table row needs one."), itemId);
     }
 
     internal static NpgsqlBatchCommand DeadLetters(PostgresSchema schema, IReadOnlyList<OutgoingRecord> records)
@@ -181,11 +190,12 @@ internal static class PostgresEventStatement
             var source = Add(command.Parameters, Header(record, RecordHeaderNames.DeadLetterSource) ?? string.Empty);
             var receivedAt = Add(command.Parameters, DateTimeOffset.TryParse(Header(record, RecordHeaderNames.DeadLetterReceivedAt), out var at) ? at : DateTimeOffset.UtcNow);
             var signature = Add(command.Parameters, (object?)Header(record, RecordHeaderNames.StripeSignature) ?? DBNull.Value);
-            sql.Append($"SELECT ${body}::bytea AS body, ${reason}::text AS reason, ${error}::text AS error, ${source}::text AS source, ${receivedAt}::timestamptz AS received_at, ${signature}::text AS stripe_signature");
+            var account = Add(command.Parameters, Header(record, RecordHeaderNames.DeadLetterAccount) ?? string.Empty);
+            sql.Append($"SELECT ${body}::bytea AS body, ${reason}::text AS reason, ${error}::text AS error, ${source}::text AS source, ${receivedAt}::timestamptz AS received_at, ${signature}::text AS stripe_signature, ${account}::text AS account");
         }
 
         // Every record of one call targets one DLQ table (one source); several calls share a transaction.
-        sql.Append($"), w AS (INSERT INTO {schema.Visible(records[0].Topic)} (body, reason, error, source, received_at, stripe_signature) SELECT * FROM i RETURNING 1) SELECT true FROM (SELECT count(*) FROM w) AS n");
+        sql.Append($"), w AS (INSERT INTO {schema.Visible(records[0].Topic)} (body, reason, error, source, received_at, stripe_signature, account) SELECT * FROM i RETURNING 1) SELECT true FROM (SELECT count(*) FROM w) AS n");
         command.CommandText = sql.ToString();
         return command;
     }
@@ -201,8 +211,8 @@ internal static class PostgresEventStatement
     }
 }
 
-/// <summary>A parent record of an event: its table's topic and object id.</summary>
-internal sealed record ParentRow(string Topic, string Id);
+/// <summary>A parent record of an event: its table's topic, its account (<c>''</c> for the platform's own) and object id.</summary>
+internal sealed record ParentRow(string Topic, string Account, string Id);
 
 internal enum ParentOutcome
 {

@@ -34,7 +34,7 @@ internal static class PostgresGroupWrite
     {
         // Round trip 1: ledger and stored rows.
         var firstOfId = new Dictionary<(string Source, string EventId), int>();
-        var parentIds = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var parentIds = new Dictionary<string, HashSet<(string Account, string Id)>>(StringComparer.Ordinal);
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -52,15 +52,15 @@ internal static class PostgresGroupWrite
             {
                 if (!parentIds.TryGetValue(parent.Topic, out var ids))
                 {
-                    parentIds[parent.Topic] = ids = new HashSet<string>(StringComparer.Ordinal);
+                    parentIds[parent.Topic] = ids = [];
                 }
 
-                ids.Add(parent.Id);
+                ids.Add((parent.Account, parent.Id));
             }
         }
 
         var fresh = new HashSet<(string Source, string EventId)>();
-        var stored = new Dictionary<(string Topic, string Id), GuardRow>();
+        var stored = new Dictionary<(string Topic, string Account, string Id), GuardRow>();
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             if (firstOfId.Count > 0)
@@ -75,8 +75,9 @@ internal static class PostgresGroupWrite
             foreach (var (topic, ids) in parentIds)
             {
                 batch.BatchCommands.Add(Command(
-                    $"SELECT id, event_created, event_id, event_type, deleted FROM {schema.Table(topic)} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
-                    (TextArray, ids.ToArray())));
+                    $"SELECT account, id, event_created, event_id, event_type, deleted FROM {schema.Table(topic)} WHERE ({PostgresSchema.StateKey}) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY {PostgresSchema.StateKey} FOR UPDATE",
+                    (TextArray, ids.Select(k => k.Account).ToArray()),
+                    (TextArray, ids.Select(k => k.Id).ToArray())));
             }
 
             if (batch.BatchCommands.Count > 0)
@@ -96,7 +97,7 @@ internal static class PostgresGroupWrite
                 {
                     while (await reader.ReadAsync(cancellationToken))
                     {
-                        stored[(topic, reader.GetString(0))] = new GuardRow(reader.GetFieldValue<DateTime>(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4));
+                        stored[(topic, reader.GetString(0), reader.GetString(1))] = new GuardRow(reader.GetFieldValue<DateTime>(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5));
                     }
 
                     await reader.NextResultAsync(cancellationToken);
@@ -106,9 +107,9 @@ internal static class PostgresGroupWrite
 
         // In memory: the guard, event by event in arrival order.
         var results = new EventResult[events.Count];
-        var winners = new Dictionary<(string Topic, string Id), (PostgresEventRows Event, OutgoingRecord Record)>();
-        var childSets = new Dictionary<(string Topic, string ParentTopic, string ParentId), ChildSet>();
-        var looseChildren = new Dictionary<(string Topic, string ParentId, string Id), (PostgresEventRows Event, OutgoingRecord Record)>();
+        var winners = new Dictionary<(string Topic, string Account, string Id), (PostgresEventRows Event, OutgoingRecord Record)>();
+        var childSets = new Dictionary<(string Topic, string ParentTopic, string Account, string ParentId), ChildSet>();
+        var looseChildren = new Dictionary<(string Topic, string Account, string ParentId, string Id), (PostgresEventRows Event, OutgoingRecord Record)>();
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -127,10 +128,10 @@ internal static class PostgresGroupWrite
             }
 
             var created = Micros(e.Origin.Created.UtcDateTime);
-            var applied = new HashSet<(string Topic, string Id)>();
+            var applied = new HashSet<(string Topic, string Account, string Id)>();
             for (var j = 0; j < e.Parents.Count; j++)
             {
-                var row = (e.Parents[j].Topic, e.Parents[j].Id);
+                var row = (e.Parents[j].Topic, e.Parents[j].Account, e.Parents[j].Id);
                 var before = stored.TryGetValue(row, out var s) ? s : null;
                 if (before is not null && !(created > before.Created || (created == before.Created && !before.IsFinal)))
                 {
@@ -147,9 +148,9 @@ internal static class PostgresGroupWrite
             foreach (var (topic, parentId) in e.CompleteChildSets)
             {
                 var parentTopic = e.ParentTopicOf(parentId)!;
-                if (applied.Contains((parentTopic, parentId)))
+                if (applied.Contains((parentTopic, e.Account, parentId)))
                 {
-                    var set = SetOf(childSets, topic, parentTopic, parentId);
+                    var set = SetOf(childSets, topic, parentTopic, e.Account, parentId);
                     set.Replace = true;
                     set.Items.Clear();
                 }
@@ -159,11 +160,11 @@ internal static class PostgresGroupWrite
             {
                 if (child.ParentTopic is null)
                 {
-                    looseChildren[(child.Topic, child.ParentId, child.Id)] = (e, child.Record);
+                    looseChildren[(child.Topic, e.Account, child.ParentId, child.Id)] = (e, child.Record);
                 }
-                else if (applied.Contains((child.ParentTopic, child.ParentId)))
+                else if (applied.Contains((child.ParentTopic, e.Account, child.ParentId)))
                 {
-                    SetOf(childSets, child.Topic, child.ParentTopic, child.ParentId).Items[child.Id] = (e, child.Record);
+                    SetOf(childSets, child.Topic, child.ParentTopic, e.Account, child.ParentId).Items[child.Id] = (e, child.Record);
                 }
             }
 
@@ -191,7 +192,7 @@ internal static class PostgresGroupWrite
                 var command = new NpgsqlBatchCommand();
                 var rows = table.ToArray();
                 command.CommandText = ChildUpsert(command, schema.Table(table.Key), gate: null,
-                    rows.Select(r => r.Key.ParentId).ToArray(), rows.Select(r => r.Key.Id).ToArray(), rows.Select(r => r.Value).ToArray());
+                    rows.Select(r => r.Key.Account).ToArray(), rows.Select(r => r.Key.ParentId).ToArray(), rows.Select(r => r.Key.Id).ToArray(), rows.Select(r => r.Value).ToArray());
                 batch.BatchCommands.Add(command);
             }
 
@@ -211,21 +212,22 @@ internal static class PostgresGroupWrite
     private static NpgsqlBatchCommand ParentWrite(
         PostgresSchema schema,
         string topic,
-        KeyValuePair<(string Topic, string Id), (PostgresEventRows Event, OutgoingRecord Record)>[] rows,
-        Dictionary<(string Topic, string ParentTopic, string ParentId), ChildSet> childSets)
+        KeyValuePair<(string Topic, string Account, string Id), (PostgresEventRows Event, OutgoingRecord Record)>[] rows,
+        Dictionary<(string Topic, string ParentTopic, string Account, string ParentId), ChildSet> childSets)
     {
         var command = new NpgsqlBatchCommand();
         var sql = new StringBuilder(1024);
-        sql.Append($"WITH p AS (INSERT INTO {schema.Table(topic)} AS t (id, data, event_id, event_type, event_created, deleted, synced_at) ");
-        sql.Append("SELECT u.id, u.data, u.event_id, u.event_type, u.event_created, u.deleted, now() ");
-        sql.Append($"FROM unnest({Add(command, TextArray, rows.Select(r => r.Key.Id).ToArray())}::text[], ");
+        sql.Append($"WITH p AS (INSERT INTO {schema.Table(topic)} AS t (account, id, data, event_id, event_type, event_created, deleted, synced_at) ");
+        sql.Append("SELECT u.account, u.id, u.data, u.event_id, u.event_type, u.event_created, u.deleted, now() ");
+        sql.Append($"FROM unnest({Add(command, TextArray, rows.Select(r => r.Key.Account).ToArray())}::text[], ");
+        sql.Append($"{Add(command, TextArray, rows.Select(r => r.Key.Id).ToArray())}::text[], ");
         sql.Append($"{Add(command, JsonbArray, rows.Select(r => r.Value.Record.BuildValue()).ToArray())}::jsonb[], ");
         sql.Append($"{Add(command, TextArray, rows.Select(r => r.Value.Event.Origin.EventId).ToArray())}::text[], ");
         sql.Append($"{Add(command, TextArray, rows.Select(r => r.Value.Event.Origin.EventType).ToArray())}::text[], ");
         sql.Append($"{Add(command, TimestampArray, rows.Select(r => Micros(r.Value.Event.Origin.Created.UtcDateTime)).ToArray())}::timestamptz[], ");
-        sql.Append($"{Add(command, BooleanArray, rows.Select(r => r.Value.Event.Deleted).ToArray())}::boolean[]) AS u(id, data, event_id, event_type, event_created, deleted) ");
-        sql.Append("ON CONFLICT (id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, ");
-        sql.Append($"event_created = excluded.event_created, deleted = excluded.deleted, synced_at = excluded.synced_at WHERE {PostgresEventStatement.Guard} RETURNING t.id)");
+        sql.Append($"{Add(command, BooleanArray, rows.Select(r => r.Value.Event.Deleted).ToArray())}::boolean[]) AS u(account, id, data, event_id, event_type, event_created, deleted) ");
+        sql.Append($"ON CONFLICT ({PostgresSchema.StateKey}) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_type = excluded.event_type, ");
+        sql.Append($"event_created = excluded.event_created, deleted = excluded.deleted, synced_at = excluded.synced_at WHERE {PostgresEventStatement.Guard} RETURNING t.account, t.id)");
 
         var c = 0;
         foreach (var children in childSets.Where(s => s.Key.ParentTopic == topic).GroupBy(s => s.Key.Topic, StringComparer.Ordinal))
@@ -234,19 +236,19 @@ internal static class PostgresGroupWrite
             var replaced = children.Where(s => s.Value.Replace).ToArray();
             if (replaced.Length > 0)
             {
-                var kept = replaced.SelectMany(s => s.Value.Items.Keys.Select(id => (s.Key.ParentId, Id: id))).ToArray();
-                sql.Append($", d{c} AS (DELETE FROM {table} AS c WHERE c.parent_id = ANY({Add(command, TextArray, replaced.Select(s => s.Key.ParentId).ToArray())}::text[]) ");
-                sql.Append("AND c.parent_id IN (SELECT id FROM p) ");
-                sql.Append($"AND NOT EXISTS (SELECT FROM unnest({Add(command, TextArray, kept.Select(k => k.ParentId).ToArray())}::text[], {Add(command, TextArray, kept.Select(k => k.Id).ToArray())}::text[]) AS k(parent_id, id) ");
-                sql.Append("WHERE k.parent_id = c.parent_id AND k.id = c.id))");
+                var kept = replaced.SelectMany(s => s.Value.Items.Keys.Select(id => (s.Key.Account, s.Key.ParentId, Id: id))).ToArray();
+                sql.Append($", d{c} AS (DELETE FROM {table} AS c WHERE (c.account, c.parent_id) IN (SELECT * FROM unnest({Add(command, TextArray, replaced.Select(s => s.Key.Account).ToArray())}::text[], {Add(command, TextArray, replaced.Select(s => s.Key.ParentId).ToArray())}::text[])) ");
+                sql.Append("AND (c.account, c.parent_id) IN (SELECT account, id FROM p) ");
+                sql.Append($"AND NOT EXISTS (SELECT FROM unnest({Add(command, TextArray, kept.Select(k => k.Account).ToArray())}::text[], {Add(command, TextArray, kept.Select(k => k.ParentId).ToArray())}::text[], {Add(command, TextArray, kept.Select(k => k.Id).ToArray())}::text[]) AS k(account, parent_id, id) ");
+                sql.Append("WHERE k.account = c.account AND k.parent_id = c.parent_id AND k.id = c.id))");
             }
 
-            var items = children.SelectMany(s => s.Value.Items.Select(item => (s.Key.ParentId, Id: item.Key, item.Value))).ToArray();
+            var items = children.SelectMany(s => s.Value.Items.Select(item => (s.Key.Account, s.Key.ParentId, Id: item.Key, item.Value))).ToArray();
             if (items.Length > 0)
             {
                 sql.Append($", c{c} AS (");
-                sql.Append(ChildUpsert(command, table, gate: "u.parent_id IN (SELECT id FROM p)",
-                    items.Select(r => r.ParentId).ToArray(), items.Select(r => r.Id).ToArray(), items.Select(r => r.Value).ToArray()));
+                sql.Append(ChildUpsert(command, table, gate: "(u.account, u.parent_id) IN (SELECT account, id FROM p)",
+                    items.Select(r => r.Account).ToArray(), items.Select(r => r.ParentId).ToArray(), items.Select(r => r.Id).ToArray(), items.Select(r => r.Value).ToArray()));
                 sql.Append(')');
             }
 
@@ -259,15 +261,15 @@ internal static class PostgresGroupWrite
     }
 
     /// <summary>The upsert of child rows from arrays, only those that pass <paramref name="gate"/> when there is one.</summary>
-    private static string ChildUpsert(NpgsqlBatchCommand command, string table, string? gate, string[] parentIds, string[] ids, (PostgresEventRows Event, OutgoingRecord Record)[] values) =>
-        $"INSERT INTO {table} AS t (parent_id, id, data, event_id, event_created, synced_at) "
-        + "SELECT u.parent_id, u.id, u.data, u.event_id, u.event_created, now() "
-        + $"FROM unnest({Add(command, TextArray, parentIds)}::text[], {Add(command, TextArray, ids)}::text[], "
+    private static string ChildUpsert(NpgsqlBatchCommand command, string table, string? gate, string[] accounts, string[] parentIds, string[] ids, (PostgresEventRows Event, OutgoingRecord Record)[] values) =>
+        $"INSERT INTO {table} AS t (account, parent_id, id, data, event_id, event_created, synced_at) "
+        + "SELECT u.account, u.parent_id, u.id, u.data, u.event_id, u.event_created, now() "
+        + $"FROM unnest({Add(command, TextArray, accounts)}::text[], {Add(command, TextArray, parentIds)}::text[], {Add(command, TextArray, ids)}::text[], "
         + $"{Add(command, JsonbArray, values.Select(v => v.Record.BuildValue()).ToArray())}::jsonb[], "
         + $"{Add(command, TextArray, values.Select(v => v.Event.Origin.EventId).ToArray())}::text[], "
-        + $"{Add(command, TimestampArray, values.Select(v => Micros(v.Event.Origin.Created.UtcDateTime)).ToArray())}::timestamptz[]) AS u(parent_id, id, data, event_id, event_created) "
+        + $"{Add(command, TimestampArray, values.Select(v => Micros(v.Event.Origin.Created.UtcDateTime)).ToArray())}::timestamptz[]) AS u(account, parent_id, id, data, event_id, event_created) "
         + (gate is null ? string.Empty : $"WHERE {gate} ")
-        + "ON CONFLICT (parent_id, id) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at";
+        + $"ON CONFLICT ({PostgresSchema.ChildKey}) DO UPDATE SET data = excluded.data, event_id = excluded.event_id, event_created = excluded.event_created, synced_at = excluded.synced_at";
 
     /// <summary>Adds a positional parameter and returns its placeholder.</summary>
     private static string Add(NpgsqlBatchCommand command, NpgsqlDbType type, object value)
@@ -276,11 +278,11 @@ internal static class PostgresGroupWrite
         return "$" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static ChildSet SetOf(Dictionary<(string Topic, string ParentTopic, string ParentId), ChildSet> sets, string topic, string parentTopic, string parentId)
+    private static ChildSet SetOf(Dictionary<(string Topic, string ParentTopic, string Account, string ParentId), ChildSet> sets, string topic, string parentTopic, string account, string parentId)
     {
-        if (!sets.TryGetValue((topic, parentTopic, parentId), out var set))
+        if (!sets.TryGetValue((topic, parentTopic, account, parentId), out var set))
         {
-            sets[(topic, parentTopic, parentId)] = set = new ChildSet();
+            sets[(topic, parentTopic, account, parentId)] = set = new ChildSet();
         }
 
         return set;

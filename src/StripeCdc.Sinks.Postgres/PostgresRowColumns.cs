@@ -7,9 +7,17 @@ namespace StripeCdc.Sinks.Postgres;
 /// </summary>
 internal static class PostgresRowColumns
 {
+    /// <summary>
+    /// The connected account a row belongs to (SPEC §12), <c>''</c> for the platform's own objects and on every
+    /// source without <c>Connect</c>; it leads every state and child table's key. The one key column a table made
+    /// by an older version can lack, so it is added like the others (its default fills the rows there).
+    /// </summary>
+    public static readonly RowColumn Account = new("account", "text NOT NULL DEFAULT ''", Key: true);
+
     /// <summary>A state table's: one row per object.</summary>
     public static readonly RowColumn[] State =
     [
+        Account,
         new("id", "text", Key: true),
         new("data", "jsonb NOT NULL DEFAULT '{}'"),
         new("event_id", "text NOT NULL DEFAULT ''"),
@@ -22,6 +30,7 @@ internal static class PostgresRowColumns
     /// <summary>A fan-out child table's: one row per element of a parent's list.</summary>
     public static readonly RowColumn[] Child =
     [
+        Account,
         new("parent_id", "text", Key: true),
         new("id", "text", Key: true),
         new("data", "jsonb NOT NULL DEFAULT '{}'"),

@@ -218,9 +218,16 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
         yield return $"CREATE INDEX IF NOT EXISTS {Quote(LedgerTable + "_committed_at")} ON {Ledger} (committed_at)";
     }
 
+    /// <summary>A state table's key, as written in <c>PRIMARY KEY</c> and <c>ON CONFLICT</c>: (<c>account</c>, <c>id</c>).</summary>
+    internal static readonly string StateKey = string.Join(", ", PostgresRowColumns.State.Where(c => c.Key).Select(c => c.Name));
+
+    /// <summary>A fan-out child table's key: (<c>account</c>, <c>parent_id</c>, <c>id</c>).</summary>
+    internal static readonly string ChildKey = string.Join(", ", PostgresRowColumns.Child.Where(c => c.Key).Select(c => c.Name));
+
     private static IEnumerable<string> TableDdl(string table, PostgresTableKind kind)
     {
         (string Name, string Type)[] columns;
+        string? key = null;
         if (kind == PostgresTableKind.DeadLetter)
         {
             yield return $"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY)";
@@ -233,20 +240,41 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
                 ("received_at", "timestamptz NOT NULL DEFAULT now()"),
                 ("stripe_signature", "text"),
                 ("replayed_at", "timestamptz"),
+                (PostgresRowColumns.Account.Name, PostgresRowColumns.Account.Definition),
             ];
         }
         else
         {
             var rowColumns = PostgresRowColumns.Of(kind);
             var keys = rowColumns.Where(c => c.Key).ToList();
-            yield return $"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", keys.Select(k => $"{k.Name} {k.Definition} NOT NULL"))}, PRIMARY KEY ({string.Join(", ", keys.Select(k => k.Name))}))";
-            columns = [.. rowColumns.Where(c => !c.Key).Select(c => (c.Name, c.Definition))];
+            key = string.Join(", ", keys.Select(k => k.Name));
+            yield return $"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", keys.Select(k => k.Definition.Contains("NOT NULL", StringComparison.Ordinal) ? $"{k.Name} {k.Definition}" : $"{k.Name} {k.Definition} NOT NULL"))}, PRIMARY KEY ({key}))";
+
+            // The account (SPEC §12) is the one key column a table made by an older version can lack.
+            columns = [.. rowColumns.Where(c => !c.Key || c == PostgresRowColumns.Account).Select(c => (c.Name, c.Definition))];
         }
 
         // A table made by an older version gets the columns added since.
         foreach (var (name, type) in columns)
         {
             yield return $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {type}";
+        }
+
+        if (key is not null)
+        {
+            // A table made before the account column was keyed without it: its rows are the platform's (account
+            // ''), so the wider key holds them all. Swapped in place, once (a key that has account is left alone).
+            var literal = table.Replace("'", "''", StringComparison.Ordinal);
+            yield return $"""
+                DO $$ DECLARE k name; BEGIN
+                  SELECT c.conname INTO k FROM pg_constraint c
+                  WHERE c.conrelid = '{literal}'::regclass AND c.contype = 'p'
+                    AND NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) AND a.attname = 'account');
+                  IF k IS NOT NULL THEN
+                    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I, ADD PRIMARY KEY ({key})', '{literal}', k);
+                  END IF;
+                END $$
+                """;
         }
 
         if (kind != PostgresTableKind.DeadLetter)

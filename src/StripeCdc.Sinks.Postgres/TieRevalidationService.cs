@@ -10,7 +10,7 @@ namespace StripeCdc.Sinks.Postgres;
 
 /// <summary>
 /// Consumes the ties the Postgres sink reports (<see cref="TieRevalidationQueue"/>): re-reads each object
-/// from Stripe and feeds it to the pipeline as a one-object snapshot read stamped with the tie's second, like
+/// from Stripe (a connected account's as that account, with <c>Stripe-Account</c>, SPEC §12) and feeds it to the pipeline as a one-object snapshot read stamped with the tie's second, like
 /// any other record source, so its child lists are read and replaced too and the guard still keeps anything
 /// newer or deleted. Counted <c>revalidated</c>, or <c>tie</c> when the object cannot be re-read or written
 /// (the later arrival then stays). Each tie is re-read as soon as it is reported, none waits for another.
@@ -90,7 +90,8 @@ internal sealed partial class TieRevalidationService(
         try
         {
             var typePrefix = origin.EventType[..Math.Max(0, origin.EventType.LastIndexOf('.'))];
-            var current = await revalidator!.ReadAsync(origin.Source, typePrefix, row.Id, _abort.Token);
+            var account = row.Account.Length == 0 ? null : row.Account;
+            var current = await revalidator!.ReadAsync(origin.Source, typePrefix, row.Id, account, _abort.Token);
             if (current is not { } json || sources.Find(origin.Source) is not { } source)
             {
                 metrics.Row(row.Topic, OutcomeNames.Tie);
@@ -103,7 +104,8 @@ internal sealed partial class TieRevalidationService(
                 json.Span,
                 origin.Created.ToUnixTimeSeconds(),
                 apiVersion: null,
-                livemode: json.Span.IndexOf("\"livemode\":true"u8) >= 0);
+                livemode: json.Span.IndexOf("\"livemode\":true"u8) >= 0,
+                account);
             var context = new RecordContext(source, body, signatureHeader: null, origin.Created, RecordKind.Snapshot)
             {
                 SkipSignatureCheck = true,

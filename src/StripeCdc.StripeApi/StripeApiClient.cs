@@ -65,7 +65,8 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
     /// Retries happen below, in the HttpClient's <see cref="StripeResiliencePipeline"/>; what reaches
     /// here failed for good.
     /// </summary>
-    public async Task<byte[]> GetAsync(string path, IEnumerable<KeyValuePair<string, string>> query, CancellationToken cancellationToken)
+    /// <param name="account">A connected account (<c>acct_…</c>) to call as, with the <c>Stripe-Account</c> header (SPEC §12); null for the platform itself.</param>
+    public async Task<byte[]> GetAsync(string path, IEnumerable<KeyValuePair<string, string>> query, CancellationToken cancellationToken, string? account = null)
     {
         try
         {
@@ -76,7 +77,8 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
                 parameters.AddExtraParam(key, value);
             }
 
-            await using var body = await Client.RequestStreamingAsync(HttpMethod.Get, path, parameters, null, cancellationToken);
+            var requestOptions = account is null ? null : new RequestOptions { StripeAccount = account };
+            await using var body = await Client.RequestStreamingAsync(HttpMethod.Get, path, parameters, requestOptions, cancellationToken);
             using var buffer = new MemoryStream();
             await body.CopyToAsync(buffer, cancellationToken);
             return buffer.ToArray();
@@ -103,7 +105,8 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
         string path,
         IEnumerable<KeyValuePair<string, string>> query,
         string? startingAfter,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? account = null)
     {
         var parameters = new List<KeyValuePair<string, string>> { new("limit", options.PageSize.ToString(CultureInfo.InvariantCulture)) };
         parameters.AddRange(query);
@@ -112,7 +115,7 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
             parameters.Add(new("starting_after", startingAfter));
         }
 
-        return StripeListPage.Parse(await GetAsync(path, parameters, cancellationToken));
+        return StripeListPage.Parse(await GetAsync(path, parameters, cancellationToken, account));
     }
 
     /// <summary>Every element of a list after <paramref name="startingAfter"/>, page by page.</summary>
@@ -120,12 +123,13 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
         string path,
         IEnumerable<KeyValuePair<string, string>> query,
         string? startingAfter,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken,
+        string? account = null)
     {
         var cursor = startingAfter;
         while (true)
         {
-            var page = await ListAsync(path, query, cursor, cancellationToken);
+            var page = await ListAsync(path, query, cursor, cancellationToken, account);
             yield return page;
             if (!page.HasMore || page.LastId is null)
             {

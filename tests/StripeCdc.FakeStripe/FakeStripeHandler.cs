@@ -20,6 +20,10 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
 
     public FakeStripeData Data { get; } = data;
 
+    public FakeConnectedAccounts Accounts { get; } = new(data);
+
+    public FakeRateLimits RateLimits { get; } = new();
+
     public FaultPlan Faults { get; } = new();
 
     public RequestLog Log { get; } = new();
@@ -32,7 +36,7 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
         var arrivedAt = time.GetUtcNow();
         var path = request.Path.Value ?? "/";
         var status = await AnswerAsync(context, path);
-        Log.Add(new LoggedRequest(arrivedAt, request.Method, path, request.QueryString.Value ?? "", status));
+        Log.Add(new LoggedRequest(arrivedAt, request.Method, path, request.QueryString.Value ?? "", status) { StripeAccount = Nullify(request.Headers["Stripe-Account"]) });
     }
 
     private async Task<int> AnswerAsync(HttpContext context, string path)
@@ -42,6 +46,23 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
         if (!request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
         {
             return await ErrorAsync(context, 401, "invalid_request_error", "You did not provide an API key.");
+        }
+
+        if (!RateLimits.TryAcquire(request.Headers.Authorization.ToString()["Bearer ".Length..], time.GetUtcNow()))
+        {
+            return await RateLimitedAsync(context);
+        }
+
+        // A connected account's requests see its own objects (SPEC §12); without the header, the platform's.
+        var data = Data;
+        if (Nullify(request.Headers["Stripe-Account"]) is { } account)
+        {
+            if (Accounts.Find(account) is not { } scoped)
+            {
+                return await ErrorAsync(context, 403, "invalid_request_error", $"The provided key does not have access to account '{account}' (or that account does not exist).", "account_invalid");
+            }
+
+            data = scoped;
         }
 
         if (Faults.Match(path) is { } fault)
@@ -75,19 +96,19 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
             return await ErrorAsync(context, 404, "invalid_request_error", $"Unrecognized request URL ({request.Method}: {path}).");
         }
 
-        if (Data.FindSingleton(path) is { } singleton)
+        if (data.FindSingleton(path) is { } singleton)
         {
             return await WriteAsync(context, 200, singleton);
         }
 
         var lastSlash = path.LastIndexOf('/');
         var last = path[(lastSlash + 1)..];
-        if (last.Contains('_', StringComparison.Ordinal) && Data.Find(last) is { } item && !Data.TryGetCollection(path, out _))
+        if (last.Contains('_', StringComparison.Ordinal) && data.Find(last) is { } item && !data.TryGetCollection(path, out _))
         {
             return await WriteAsync(context, 200, item.Json);
         }
 
-        if (Data.TryGetCollection(path, out var collection))
+        if (data.TryGetCollection(path, out var collection))
         {
             return await ListAsync(context, path, collection);
         }
@@ -239,6 +260,7 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
             }
 
             var created = WebhookEndpoints.Create(url, events, Nullify(form["api_version"]), Nullify(form["description"]), time.GetUtcNow().ToUnixTimeSeconds());
+            created.Connect = form["connect"] == "true";
             return await WriteEndpointAsync(context, created, withSecret: true);
         }
 

@@ -35,6 +35,12 @@ public sealed class FakeStripeServer : IAsyncDisposable
 
     public FaultPlan Faults => _handler.Faults;
 
+    /// <summary>The platform's connected accounts (SPEC §12): each its own data, seen with <c>Stripe-Account</c>.</summary>
+    public FakeConnectedAccounts Accounts => _handler.Accounts;
+
+    /// <summary>The per-API-key request rate, across every account of the key (off by default).</summary>
+    public FakeRateLimits RateLimits => _handler.RateLimits;
+
     public RequestLog Log => _handler.Log;
 
     public FakeWebhookEndpoints WebhookEndpoints => _handler.WebhookEndpoints;

@@ -39,6 +39,9 @@ public sealed class FakeWebhookEndpoints
 
         public bool Disabled { get; set; }
 
+        /// <summary>Created with <c>connect=true</c>: a Connect endpoint, for the events of every connected account (SPEC §12).</summary>
+        public bool Connect { get; set; }
+
         public long Created { get; } = created;
 
         public string Secret { get; } = secret;

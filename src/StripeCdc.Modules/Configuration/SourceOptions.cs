@@ -21,6 +21,12 @@ public sealed class SourceOptions
     public string? ApiVersion { get; set; }
     public ThinEventMode ThinEvents { get; set; } = ThinEventMode.Reject;
 
+    /// <summary>
+    /// The source is a Stripe Connect platform's Connect endpoint (SPEC §12): an event of a connected account
+    /// (one with a top-level <c>account</c>) is keyed by account and id and its records carry <c>_account</c>.
+    /// </summary>
+    public bool Connect { get; set; }
+
     /// <summary>The resources a source selects when <see cref="Resources"/> is left empty.</summary>
     public static IReadOnlyList<string> DefaultResources { get; } = ["customer", "payment_intent", "charge", "invoice"];
 }

@@ -14,7 +14,18 @@ internal static class StripeCdcOptionsReader
         foreach (var sourceSection in root.GetSection("Sources").GetChildren())
         {
             var source = new SourceOptions();
-            sourceSection.Bind(source);
+            var connect = sourceSection[nameof(SourceOptions.Connect)];
+            if (connect is null || bool.TryParse(connect, out _))
+            {
+                sourceSection.Bind(source);
+            }
+            else
+            {
+                // Bound without it, so the validator can name the setting instead of the binder throwing.
+                options.UnreadableSettings.Add($"{sourceSection.Path}:{nameof(SourceOptions.Connect)} must be true or false (was '{connect}').");
+                Without(sourceSection, nameof(SourceOptions.Connect)).Bind(source);
+            }
+
             source.SigningSecrets = ReadList(sourceSection, nameof(SourceOptions.SigningSecrets)) ?? source.SigningSecrets;
             source.FanOutFields = ReadList(sourceSection, nameof(SourceOptions.FanOutFields)) ?? source.FanOutFields;
             source.Resources = ReadList(sourceSection, nameof(SourceOptions.Resources)) ?? source.Resources;
@@ -28,6 +39,13 @@ internal static class StripeCdcOptionsReader
 
         options.ModuleAssemblies.AddRange(ReadList(root, nameof(StripeCdcOptions.ModuleAssemblies)) ?? []);
     }
+
+    /// <summary>The section's settings, relative to it, leaving one key out.</summary>
+    private static IConfiguration Without(IConfigurationSection section, string key) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(section.AsEnumerable(makePathsRelative: true)
+                .Where(pair => !pair.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
+            .Build();
 
     private static List<string>? ReadList(IConfigurationSection parent, string name)
     {

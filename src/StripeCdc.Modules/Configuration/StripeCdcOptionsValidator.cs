@@ -8,7 +8,7 @@ internal sealed class StripeCdcOptionsValidator : IValidateOptions<StripeCdcOpti
 {
     public ValidateOptionsResult Validate(string? name, StripeCdcOptions options)
     {
-        var failures = new List<string>();
+        var failures = new List<string>(options.UnreadableSettings);
         foreach (var (sourceName, source) in options.Sources)
         {
             var prefix = $"{StripeCdcOptions.SectionName}:Sources:{sourceName}";

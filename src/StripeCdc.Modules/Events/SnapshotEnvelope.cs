@@ -14,7 +14,9 @@ public static class SnapshotEnvelope
 {
     public static string EventId(string runId, string resource, string? objectId) => $"snapshot:{runId}:{resource}:{objectId}";
 
-    public static byte[] Build(string eventId, string eventType, ReadOnlySpan<byte> dataObject, long readAtUnixSeconds, string? apiVersion, bool livemode)
+    /// <param name="account">The connected account the object was read for (<c>Stripe-Account</c>), written as the event's
+    /// <c>account</c> so its records are keyed as that account's live events are (SPEC §12); null for the platform's own.</param>
+    public static byte[] Build(string eventId, string eventType, ReadOnlySpan<byte> dataObject, long readAtUnixSeconds, string? apiVersion, bool livemode, string? account = null)
     {
         var buffer = new ArrayBufferWriter<byte>(dataObject.Length + 256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
@@ -22,6 +24,11 @@ public static class SnapshotEnvelope
             writer.WriteStartObject();
             writer.WriteString("id"u8, eventId);
             writer.WriteString("object"u8, "event"u8);
+            if (account is not null)
+            {
+                writer.WriteString("account"u8, account);
+            }
+
             writer.WriteString("api_version"u8, apiVersion);
             writer.WriteNumber("created"u8, readAtUnixSeconds);
             writer.WriteStartObject("data"u8);

@@ -52,6 +52,12 @@ public sealed class RecordContext
 
     public bool IsEventParsed => _event is not null;
 
+    /// <summary>
+    /// The connected account the event belongs to (SPEC §12): its top-level <c>account</c> on a source with
+    /// <c>Connect</c>; null for the platform's own events and on every other source (their keys stay <c>{"id"}</c>).
+    /// </summary>
+    public string? ConnectedAccount => Source.Options.Connect ? Event.Account : null;
+
     public ChangeKind ChangeKind => Kind switch
     {
         RecordKind.Snapshot => ChangeKind.Snapshot,

@@ -8,6 +8,9 @@ public static class RecordHeaderNames
     public const string DeadLetterError = "__dlq_error";
     public const string DeadLetterSource = "__dlq_source";
     public const string DeadLetterReceivedAt = "__dlq_received_at";
+
+    /// <summary>On a Connect source's DLQ record: the connected account whose event it is (SPEC §12).</summary>
+    public const string DeadLetterAccount = "__dlq_account";
     public const string StripeSignature = "__stripe_signature";
 
     private static readonly byte[][] OpValues = ["c"u8.ToArray(), "u"u8.ToArray(), "d"u8.ToArray(), "r"u8.ToArray()];

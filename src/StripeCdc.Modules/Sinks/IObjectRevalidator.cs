@@ -12,5 +12,12 @@ public interface IObjectRevalidator
     /// type or the prefix of its event types (<c>customer.subscription</c>, <c>checkout.session</c>); an object
     /// without an id (<c>balance</c>) comes with its singleton key as <paramref name="objectId"/>.
     /// </summary>
-    ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, CancellationToken cancellationToken);
+    ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, CancellationToken cancellationToken) =>
+        ReadAsync(source, objectType, objectId, account: null, cancellationToken);
+
+    /// <summary>
+    /// As above, for a connected account's object (SPEC §12) when <paramref name="account"/> is set: read with the
+    /// <c>Stripe-Account</c> header, since another account may hold an object of the same id.
+    /// </summary>
+    ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, string? account, CancellationToken cancellationToken);
 }

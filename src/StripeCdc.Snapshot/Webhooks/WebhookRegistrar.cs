@@ -27,6 +27,9 @@ internal sealed class WebhookRegistrar(StripeApiClients clients, SigningSecretSt
                 ApiVersion = string.IsNullOrWhiteSpace(source.Options.ApiVersion) ? StripeConfiguration.ApiVersion : source.Options.ApiVersion,
                 Description = description ?? $"StripeCdc source '{source.Name}'",
                 Metadata = new Dictionary<string, string> { [ManagedByKey] = ManagedByValue, ["stripecdc_source"] = source.Name },
+
+                // A Connect source is the platform's Connect endpoint: every connected account's events (SPEC §12).
+                Connect = source.Options.Connect ? true : null,
             },
             cancellationToken: cancellationToken);
         if (string.IsNullOrEmpty(endpoint.Secret))

@@ -5,7 +5,7 @@ namespace StripeCdc.StripeApi.FanOut;
 
 /// <summary>
 /// Completes a fan-out list that Stripe cut at 10 elements (SPEC §4) from its own list endpoint:
-/// invoice lines, a charge's refunds, a subscription's items, read whole.
+/// invoice lines, a charge's refunds, a subscription's items, read whole (a connected account's as that account).
 /// </summary>
 internal sealed class StripeFanOutCompleter(StripeApiClients clients) : IFanOutCompleter
 {
@@ -13,6 +13,7 @@ internal sealed class StripeFanOutCompleter(StripeApiClients clients) : IFanOutC
         SourceSettings source,
         FanOutEntry entry,
         string parentId,
+        string? account,
         CancellationToken cancellationToken)
     {
         if (!StripeApiClients.CanCall(source))
@@ -23,7 +24,7 @@ internal sealed class StripeFanOutCompleter(StripeApiClients clients) : IFanOutC
         var (path, query) = ListOf(entry, parentId);
         var api = clients.For(source);
         var elements = new List<ReadOnlyMemory<byte>>();
-        await foreach (var page in api.ListAllAsync(path, query, startingAfter: null, cancellationToken))
+        await foreach (var page in api.ListAllAsync(path, query, startingAfter: null, cancellationToken, account))
         {
             elements.AddRange(page.Elements.Select(e => e.Json));
         }

@@ -5,7 +5,8 @@ namespace StripeCdc.StripeApi.Revalidation;
 
 /// <summary>
 /// Re-reads a tied object from the Stripe API (SPEC §10) through the source's budgeted client:
-/// <c>GET /v1/&lt;objects&gt;/&lt;id&gt;</c> for the object types that can be fetched by id. Null when the
+/// <c>GET /v1/&lt;objects&gt;/&lt;id&gt;</c> for the object types that can be fetched by id, as the connected
+/// account the object belongs to when it is one's (<c>Stripe-Account</c>, SPEC §12). Null when the
 /// source has no <c>StripeApiKey</c>, the type has no such endpoint, or the object is gone.
 /// </summary>
 internal sealed class StripeObjectRevalidator(StripeApiClients clients, SourceCatalog sources) : IObjectRevalidator
@@ -37,7 +38,7 @@ internal sealed class StripeObjectRevalidator(StripeApiClients clients, SourceCa
         ["balance"] = "/v1/balance",
     };
 
-    public async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, CancellationToken cancellationToken)
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string source, string objectType, string objectId, string? account, CancellationToken cancellationToken)
     {
         if (sources.Find(source) is not { } settings || !StripeApiClients.CanCall(settings) || Resolve(objectType, objectId) is not { } path)
         {
@@ -46,7 +47,7 @@ internal sealed class StripeObjectRevalidator(StripeApiClients clients, SourceCa
 
         try
         {
-            var json = await clients.For(settings).GetAsync(path, [], cancellationToken);
+            var json = await clients.For(settings).GetAsync(path, [], cancellationToken, account);
 
             // A deleted customer still answers 200 with {"id":…,"deleted":true}: the stored row knows better.
             return json.AsSpan().IndexOf("\"deleted\":true"u8) >= 0 ? null : json;

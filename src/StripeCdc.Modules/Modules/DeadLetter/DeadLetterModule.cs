@@ -98,6 +98,12 @@ internal sealed partial class DeadLetterModule(
         record.SetHeader(
             RecordHeaderNames.DeadLetterReceivedAt,
             Encoding.UTF8.GetBytes(context.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)));
+        if (context.IsEventParsed && context.ConnectedAccount is { } account)
+        {
+            // The body is the original; the header says whose event it was without parsing it (SPEC §12).
+            record.SetHeader(RecordHeaderNames.DeadLetterAccount, Encoding.UTF8.GetBytes(account));
+        }
+
         if (context.SignatureHeader is { } signature)
         {
             // Kept so a replay can verify the original signature (the DLQ topic is as private as the data).

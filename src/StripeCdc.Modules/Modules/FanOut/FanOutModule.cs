@@ -6,7 +6,8 @@ namespace StripeCdc.Modules.FanOut;
 
 /// <summary>
 /// Emits one child record per element of a configured nested list (SPEC §4), keyed by parent and
-/// element id, carrying <c>_ctx_event_id</c> and the parent's <c>__changeType</c> and <c>__op</c>.
+/// element id, carrying <c>_ctx_event_id</c> and the parent's <c>__changeType</c> and <c>__op</c>; a connected
+/// account's children (SPEC §12) carry <c>_account</c> and lead their key with it, like their parent.
 /// A list Stripe truncated is completed through <see cref="IFanOutCompleter"/> when one can; otherwise
 /// its children carry <c>_fanout_truncated: true</c>.
 /// </summary>
@@ -41,13 +42,14 @@ internal sealed class FanOutModule(IFanOutCompleter? completer = null) : IRecord
         var topic = context.Source.Topic(entry.ChildTopic);
         var kind = context.ChangeKind;
         var op = RecordHeaderNames.OpValue(kind.Op);
+        var account = context.ConnectedAccount;
 
         // A cut list is read whole from the API: it may have changed since the event, and the
         // embedded order need not be the list endpoint's, so "after the last embedded" could skip or repeat.
         IReadOnlyList<ReadOnlyMemory<byte>>? whole = null;
         if (list.HasMore && completer is not null && stripeEvent.ObjectId is { } parentId)
         {
-            whole = await completer.FetchListAsync(context.Source, entry, parentId, context.CancellationToken);
+            whole = await completer.FetchListAsync(context.Source, entry, parentId, account, context.CancellationToken);
         }
 
         var truncated = list.HasMore && whole is null;
@@ -80,9 +82,14 @@ internal sealed class FanOutModule(IFanOutCompleter? completer = null) : IRecord
                 return;
             }
 
-            var child = new OutgoingRecord(topic, RecordKeys.ForChild(stripeEvent.ObjectId, itemId), json, RecordRole.Child);
+            var child = new OutgoingRecord(topic, RecordKeys.ForChild(account, stripeEvent.ObjectId, itemId), json, RecordRole.Child);
             var fields = child.Fields;
             fields.WriteString("_ctx_event_id"u8, stripeEvent.Id);
+            if (account is not null)
+            {
+                fields.WriteString("_account"u8, account);
+            }
+
             fields.WriteString("__changeType"u8, kind.ChangeType);
             if (truncated)
             {

@@ -15,5 +15,16 @@ public interface IFanOutCompleter
         Configuration.SourceSettings source,
         FanOutEntry entry,
         string parentId,
+        CancellationToken cancellationToken) => FetchListAsync(source, entry, parentId, account: null, cancellationToken);
+
+    /// <summary>
+    /// As above, for a connected account's parent (SPEC §12) when <paramref name="account"/> is set: the list is
+    /// read with the <c>Stripe-Account</c> header.
+    /// </summary>
+    ValueTask<IReadOnlyList<ReadOnlyMemory<byte>>?> FetchListAsync(
+        Configuration.SourceSettings source,
+        FanOutEntry entry,
+        string parentId,
+        string? account,
         CancellationToken cancellationToken);
 }

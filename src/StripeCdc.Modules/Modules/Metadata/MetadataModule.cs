@@ -8,8 +8,8 @@ namespace StripeCdc.Modules.Metadata;
 
 /// <summary>
 /// Adds the change-data-capture fields to the event's record (SPEC §3): <c>_event_*</c>,
-/// <c>_previous_attributes</c> and <c>_account</c> when <c>IncludeEventMetadata</c>; always
-/// <c>__deleted</c>, <c>__changeType</c> and the <c>__op</c> header.
+/// <c>_previous_attributes</c> and <c>_account</c> when <c>IncludeEventMetadata</c> (<c>_account</c> always on a
+/// <c>Connect</c> source, SPEC §12); always <c>__deleted</c>, <c>__changeType</c> and the <c>__op</c> header.
 /// </summary>
 internal sealed partial class MetadataModule(StripeCdcMetrics metrics, ILogger<MetadataModule> logger) : IRecordModule
 {
@@ -62,6 +62,11 @@ internal sealed partial class MetadataModule(StripeCdcMetrics metrics, ILogger<M
             {
                 fields.WriteString("_account"u8, account);
             }
+        }
+        else if (context.ConnectedAccount is { } account)
+        {
+            // A Connect source's records say whose they are even in pure state-table mode (SPEC §12).
+            fields.WriteString("_account"u8, account);
         }
 
         fields.WriteBoolean("__deleted"u8, kind.IsDelete);

@@ -8,7 +8,7 @@ namespace StripeCdc.Modules.Routing;
 /// <summary>
 /// Creates the event's record: topic from the resource (SPEC §3 routing, <c>TopicPrefix</c>, unselected
 /// resources under <c>DEFAULT_TOPIC</c>/<c>SKIP</c>/<c>FAIL</c>), key from <c>data.object.id</c> (a singleton's own key
-/// for an object without one),
+/// for an object without one), led by the connected account on a Connect source (SPEC §12),
 /// payload from <c>data.object</c>.
 /// </summary>
 internal sealed class RoutingModule(StripeCdcMetrics metrics) : IRecordModule
@@ -43,7 +43,7 @@ internal sealed class RoutingModule(StripeCdcMetrics metrics) : IRecordModule
             }
         }
 
-        context.Records.Add(new OutgoingRecord(topic, RecordKeys.ForObject(stripeEvent.ObjectKeyId), stripeEvent.DataObject));
+        context.Records.Add(new OutgoingRecord(topic, RecordKeys.ForObject(context.ConnectedAccount, stripeEvent.ObjectKeyId), stripeEvent.DataObject));
         return next(context);
     }
 }
