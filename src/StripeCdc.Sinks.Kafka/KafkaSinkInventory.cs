@@ -130,7 +130,7 @@ internal sealed class KafkaSinkInventory(KafkaClientConfigs configs) : ISinkInve
         return held;
     }
 
-    /// <summary>Keeps the latest state of the record's key: a tombstone or a delete removes it; a key without an id is a singleton and left out.</summary>
+    /// <summary>Keeps the latest state of the record's key: a tombstone or a delete removes it; a key without an id, or of a connected account, is left out.</summary>
     private static void Apply(Dictionary<string, HeldObject> held, ConsumeResult<byte[], byte[]> result)
     {
         if (ReadKeyId(result.Message.Key) is not { } id)
@@ -190,8 +190,10 @@ internal sealed class KafkaSinkInventory(KafkaClientConfigs configs) : ISinkInve
 
         try
         {
+            // A connected account's key names its account: the platform's listing says nothing about it.
             using var document = JsonDocument.Parse(key);
             return document.RootElement.ValueKind == JsonValueKind.Object
+                && !document.RootElement.TryGetProperty("account", out _)
                 && document.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
                 ? id.GetString()
                 : null;

@@ -7,7 +7,8 @@ namespace StripeCdc.Sinks.Postgres;
 /// <summary>
 /// What a state table holds, for <c>snapshot --prune</c>: its rows that are not deleted, with the object type
 /// from <c>data</c> and the later of <c>event_created</c> and <c>synced_at</c> as the last change. A topic
-/// without a table holds nothing.
+/// without a table holds nothing. Only the platform's own rows (<c>account = ''</c>) are held here: a connected
+/// account's objects are listed with its <c>Stripe-Account</c>, so the platform's listing says nothing about them.
 /// </summary>
 internal sealed class PostgresSinkInventory(NpgsqlDataSource dataSource, PostgresSchema schema) : ISinkInventory
 {
@@ -20,7 +21,7 @@ internal sealed class PostgresSinkInventory(NpgsqlDataSource dataSource, Postgre
         }
 
         await using var command = new NpgsqlCommand(
-            $"SELECT id, data->>'object', greatest(event_created, synced_at) FROM {schema.Table(topic)} WHERE NOT deleted",
+            $"SELECT id, data->>'object', greatest(event_created, synced_at) FROM {schema.Table(topic)} WHERE NOT deleted AND account = ''",
             connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -35,7 +36,7 @@ internal sealed class PostgresSinkInventory(NpgsqlDataSource dataSource, Postgre
     public async ValueTask<ReadOnlyMemory<byte>?> ReadValueAsync(string topic, HeldObject held, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT data::text FROM {schema.Table(topic)} WHERE id = $1 AND NOT deleted", connection);
+        await using var command = new NpgsqlCommand($"SELECT data::text FROM {schema.Table(topic)} WHERE account = '' AND id = $1 AND NOT deleted", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = held.Id });
         return await command.ExecuteScalarAsync(cancellationToken) is string data ? Encoding.UTF8.GetBytes(data) : null;
     }

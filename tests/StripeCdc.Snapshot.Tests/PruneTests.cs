@@ -240,6 +240,47 @@ public sealed class PostgresPruneTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_connected_account_s_row_is_not_pruned_by_the_platform_s_listing()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        var customers = FakeStripeSeeder.Seed(stripe.Data, "customer", 10);
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var harness = new SnapshotHarness(stripe, kafka: null, settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", "")]);
+        await harness.SnapshotAsync("customer");
+        // A connected account holds an object with the same id; the platform's copy is then deleted silently.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var copy = new NpgsqlCommand(
+                "insert into stripe_raw.customer (account, id, data, event_id, event_type, event_created, deleted, synced_at) " +
+                "select 'acct_connected', id, data, event_id, event_type, event_created, deleted, synced_at from stripe_raw.customer where account = '' and id = $1",
+                connection);
+            copy.Parameters.Add(new NpgsqlParameter { Value = customers[3] });
+            Assert.Equal(1, await copy.ExecuteNonQueryAsync());
+        }
+
+        stripe.Data.DeleteSilently("/v1/customers", customers[3]);
+        await PruneSupport.NextSecondAsync();
+
+        var job = await harness.SnapshotAsync(prune: true, "customer");
+
+        Assert.Equal(1, job.Pruned);
+        await using var check = new NpgsqlConnection(database);
+        await check.OpenAsync();
+        await using var rows = new NpgsqlCommand("select account, deleted from stripe.customer where id = $1 order by account", check);
+        rows.Parameters.Add(new NpgsqlParameter { Value = customers[3] });
+        await using var reader = await rows.ExecuteReaderAsync();
+        var states = new List<(string, bool)>();
+        while (await reader.ReadAsync())
+        {
+            states.Add((reader.GetString(0), reader.GetBoolean(1)));
+        }
+
+        Assert.Equal([("", true), ("acct_connected", false)], states);
+        Assert.Single(stripe.Log.Requests, r => r.Path == "/v1/customers/" + customers[3]);
+    }
+
+    [Fact]
     public async Task Prune_with_the_JsonLines_sink_fails_with_a_message_naming_the_sinks_that_can()
     {
         await using var stripe = await FakeStripeServer.StartAsync();
