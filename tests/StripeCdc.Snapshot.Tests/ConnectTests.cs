@@ -8,6 +8,7 @@ using StripeCdc.Snapshot.Tests.Support;
 using StripeCdc.Snapshot.Webhooks;
 using StripeCdc.Telemetry;
 using StripeCdc.Testing;
+using static StripeCdc.Snapshot.Tests.Support.PostgresRows;
 
 namespace StripeCdc.Snapshot.Tests;
 
@@ -69,37 +70,6 @@ public sealed class ConnectTests
             var context = new RecordContext(harness.Source, Encoding.UTF8.GetBytes(body), null, DateTimeOffset.UtcNow) { CancellationToken = timeout.Token };
             await harness.Pipeline.ProcessAsync(context);
             Assert.Equal(PipelineOutcome.Produced, context.Outcome);
-        }
-
-        private static async Task<List<string>> ListAsync(string database, string sql)
-        {
-            await using var connection = new NpgsqlConnection(database);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(sql, connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            var values = new List<string>();
-            while (await reader.ReadAsync())
-            {
-                values.Add(reader.GetString(0));
-            }
-
-            return values;
-        }
-
-        private static async Task<bool> Eventually(Func<bool> condition)
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    return false;
-                }
-
-                await Task.Delay(50);
-            }
-
-            return true;
         }
     }
 }

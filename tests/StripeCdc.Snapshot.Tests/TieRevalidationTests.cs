@@ -7,6 +7,7 @@ using StripeCdc.Sinks.Postgres;
 using StripeCdc.Snapshot.Tests.Support;
 using StripeCdc.Telemetry;
 using StripeCdc.Testing;
+using static StripeCdc.Snapshot.Tests.Support.PostgresRows;
 
 namespace StripeCdc.Snapshot.Tests;
 
@@ -135,36 +136,5 @@ public sealed class TieRevalidationTests(PostgresFixture postgres)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"select data->>'email' from stripe.customer where id = '{id}'", connection);
         return (string?)await command.ExecuteScalarAsync();
-    }
-
-    private static async Task<List<string>> ListAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
-
-    private static async Task<bool> Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return true;
     }
 }
