@@ -9,7 +9,8 @@ namespace StripeCdc.Testing;
 /// </summary>
 public class EmbeddedKafkaFixture : IDisposable
 {
-    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(10);
+    // Generous: right after brokers come back, on a busy machine, the first metadata answer can take a while.
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(30);
     private readonly IAdminClient _admin;
 
     public EmbeddedKafkaFixture()
