@@ -299,6 +299,10 @@ internal sealed partial class SnapshotRunner(
         {
             accounts = await ResolveAccountsAsync(job.AccountsRequested!, api, cancellationToken);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogAccountsUnlisted(ex, source.Name);
