@@ -81,6 +81,32 @@ public sealed class ConnectBackfillTests
     }
 
     [Fact]
+    public async Task A_worker_starting_resumes_an_unfinished_accounts_snapshot_as_an_accounts_job_from_its_cursor()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        const string A = "acct_1ResumeA";
+        var ids = FakeStripeSeeder.Seed(stripe.Accounts.Add(A), "customer", 150);
+        FakeStripeSeeder.Seed(stripe.Data, "customer", 5, tag: "P");
+        var sink = new StripeCdc.Testing.CapturingSink();
+        using var harness = new SnapshotHarness(stripe, kafka: null, [("Connect", "true")], sink: sink);
+        var store = harness.Services.GetRequiredService<StripeCdc.Checkpoints.ICheckpointStore>();
+        await store.SaveAsync($"default/{A}", new StripeCdc.Checkpoints.ResourceCheckpoint("snap_before", "customer", ids[99], 100, false, DateTimeOffset.UtcNow, StartedAt: DateTimeOffset.UtcNow), CancellationToken.None);
+        var jobs = harness.Services.GetRequiredService<JobRegistry>();
+
+        jobs.ResumeUnfinished();
+
+        var job = Assert.Single(jobs.Snapshots);
+        await jobs.CompletionOf(job.Id).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(JobState.Completed, job.State);
+        Assert.Equal([A], job.AccountsRequested);
+        Assert.Equal(50, job.Objects);
+        var requests = stripe.Log.Requests.Where(r => r.Path == "/v1/customers").ToList();
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r => Assert.Equal(A, r.StripeAccount));
+        Assert.Contains("starting_after=" + ids[99], requests[0].Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Accounts_on_a_source_that_is_not_Connect_exits_2_with_the_reason_and_reads_nothing()
     {
         await using var stripe = await FakeStripeServer.StartAsync();
