@@ -44,6 +44,7 @@ builder.AddProject<Projects.StripeCdc_Snapshot>("snapshot", launchProfileName: n
     .WithHttpHealthCheck("/health")
     .WithStripeCdcService(secrets)
     .WithSnapshotCommand(secrets)
+    .WithSnapshotProgressCommand(secrets)
     .WithReconciliationCommand(secrets);
 
 StartupBanner.PrintWhenReady(builder, ingest, kafka, postgres, secrets);

@@ -32,6 +32,10 @@ public sealed class SnapshotOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ReconciliationLag { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How many connected accounts a <c>snapshot --accounts</c> reads at once (each with all its resources in parallel).</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentAccounts { get; set; } = 4;
+
     /// <summary>Flush checkpoint files to disk before moving on (off only for benchmarks on slow disks).</summary>
     public bool FlushCheckpoints { get; set; } = true;
 }

@@ -52,6 +52,15 @@ public sealed class ResourceCommandTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Snapshot_progress_answers_the_workers_snapshots_from_its_admin_api()
+    {
+        var progress = await stack.ExecuteCommandAsync("snapshot", "snapshot-progress");
+
+        Assert.True(progress.Success, progress.Message);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(progress.Data!.Value).RootElement.ValueKind);
+    }
+
+    [Fact]
     public async Task Switch_a_module_turns_the_sample_module_on_and_off_again()
     {
         var on = await stack.ExecuteCommandAsync("ingest", "switch-module", ("module", InputType.Choice, "HashCustomerEmail"), ("enabled", InputType.Boolean, "true"));

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using StripeCdc.Checkpoints;
 using StripeCdc.FakeStripe;
 using StripeCdc.Sinks.Kafka;
+using StripeCdc.Snapshot.Progress;
+using StripeCdc.Snapshot.Snapshots;
 using StripeCdc.Snapshot.Tests.Support;
 
 namespace StripeCdc.Snapshot.Tests;
@@ -108,6 +110,51 @@ public sealed class KafkaCheckpointTests(KafkaFixture kafka)
         await held.DisposeAsync();
         await using var taken = await second.AcquireAsync("default", "customer", CancellationToken.None);
         await Assert.ThrowsAsync<SnapshotLeaseException>(async () => await first.AcquireAsync("default", "customer", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_connected_accounts_resource_left_by_a_dead_worker_is_taken_over_after_its_lease_from_its_cursor()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        const string A = "acct_1LeaseA";
+        const string B = "acct_1LeaseB";
+        var idsA = FakeStripeSeeder.Seed(stripe.Accounts.Add(A), "customer", 250);
+        var idsB = FakeStripeSeeder.Seed(stripe.Accounts.Add(B), "customer", 30);
+        var topic = "checkpoints_" + Guid.NewGuid().ToString("N")[..8];
+        kafka.Cluster.CreateTopic(topic, partitions: 1);
+        (string, string?)[] settings =
+        [
+            ("Connect", "true"),
+            ("StripeCdc:Snapshot:CheckpointStore", "Kafka"),
+            ("StripeCdc:Snapshot:CheckpointTopic", topic),
+            ("StripeCdc:Snapshot:CheckpointLease", "00:00:03"),
+        ];
+        using var dead = new SnapshotHarness(stripe, kafka, settings);
+        using var alive = new SnapshotHarness(stripe, kafka, settings, topicPrefix: dead.TopicPrefix);
+        var deadStore = dead.Services.GetRequiredService<ICheckpointStore>();
+
+        // The dead worker had read A's first page, checkpointed it, and holds A's customer lease when it stops renewing.
+        using var dying = new CancellationTokenSource();
+        _ = await deadStore.AcquireAsync($"default/{A}", "customer", dying.Token);
+        await deadStore.SaveAsync($"default/{A}", new ResourceCheckpoint("snap_dead", "customer", idsA[99], 100, false, DateTimeOffset.UtcNow, StartedAt: DateTimeOffset.UtcNow), CancellationToken.None);
+        await dying.CancelAsync();
+        var job = new SnapshotJob("snap_alive", "default", ["customer"], restart: false, TimeProvider.System, accounts: [A, B]);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        await alive.Services.GetRequiredService<SnapshotRunner>().RunAsync(job, timeout.Token);
+
+        Assert.Equal(JobState.Completed, job.State);
+        var requestsA = stripe.Log.Requests.Where(r => r.StripeAccount == A).ToList();
+        Assert.NotEmpty(requestsA);
+        Assert.Contains("starting_after=" + idsA[99], requestsA[0].Query, StringComparison.Ordinal);
+        Assert.All(requestsA, r => Assert.Contains("starting_after=", r.Query, StringComparison.Ordinal));
+        var records = kafka.ReadRecords(alive.Topic("customer"));
+        Assert.Equal(idsA.Skip(100).Order(StringComparer.Ordinal), records.Where(r => r.KeyJson.GetProperty("account").GetString() == A).Select(r => r.KeyId).Order(StringComparer.Ordinal));
+        Assert.Equal(idsB.Order(StringComparer.Ordinal), records.Where(r => r.KeyJson.GetProperty("account").GetString() == B).Select(r => r.KeyId).Order(StringComparer.Ordinal));
+        var stored = alive.Services.GetRequiredService<ICheckpointStore>().LoadAll().ToList();
+        Assert.Contains(stored, c => c.Source == $"default/{A}" && c.Checkpoint is { Resource: "customer", Completed: true, Objects: 250 });
+        Assert.Contains(stored, c => c.Source == $"default/{B}" && c.Checkpoint is { Resource: "customer", Completed: true, Objects: 30 });
+        Assert.DoesNotContain(stored, c => c.Source == "default");
     }
 
     private static Dictionary<string, string> WithWorkingDirectory(Dictionary<string, string> environment) =>

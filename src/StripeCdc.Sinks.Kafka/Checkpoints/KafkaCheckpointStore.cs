@@ -12,7 +12,8 @@ namespace StripeCdc.Sinks.Kafka;
 /// Checkpoints on a compacted Kafka topic, as Kafka Connect keeps source offsets, so any worker of the
 /// deployment can resume a snapshot another one left. The topic (one partition is plenty) holds the checkpoints
 /// (key <c>checkpoint/&lt;source&gt;/&lt;resource&gt;</c>, value the <see cref="ResourceCheckpoint"/> as JSON) and
-/// the leases (key <c>lease/&lt;source&gt;/&lt;resource&gt;</c>, value a <see cref="LeaseClaim"/>). Every worker
+/// the leases (key <c>lease/&lt;source&gt;/&lt;resource&gt;</c>, value a <see cref="LeaseClaim"/>). A connected account's
+/// keys put <c>&lt;source&gt;/&lt;acct_…&gt;</c> in place of the source (<see cref="CheckpointScope"/>). Every worker
 /// reads the topic (first use) and tails it; <see cref="LeaseLog"/> makes them agree on each lease's holder.
 /// A holder renews its lease every third of <c>CheckpointLease</c>; a killed worker's lease runs out, and
 /// another worker takes the resource over from the last checkpoint.
@@ -207,6 +208,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
             }
             else if (key.StartsWith("checkpoint/", StringComparison.Ordinal) && key.LastIndexOf('/') is var slash and > 11)
             {
+                // The scope: the source, or <source>/<acct_…> for a connected account's checkpoint.
                 var checkpoint = JsonSerializer.Deserialize<ResourceCheckpoint>(message.Value, Json)!;
                 _checkpoints[key] = (key[11..slash], checkpoint);
             }

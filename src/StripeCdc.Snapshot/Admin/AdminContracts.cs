@@ -4,10 +4,11 @@ using StripeCdc.Snapshot.Reconciliation;
 namespace StripeCdc.Snapshot.Admin;
 
 /// <summary>
-/// <c>POST /snapshots</c>: which source and resources (all that can be snapshotted when empty), and whether to
-/// prune after each complete listing (<c>snapshot --prune</c>).
+/// <c>POST /snapshots</c>: which source and resources (all that can be snapshotted when empty), whether to
+/// prune after each complete listing (<c>snapshot --prune</c>), and on a Connect source which connected accounts
+/// (<c>["all"]</c> or ids; <c>snapshot --accounts</c>).
 /// </summary>
-internal sealed record SnapshotRequest(string? Source, IReadOnlyList<string>? Resources, bool Restart = false, bool Prune = false);
+internal sealed record SnapshotRequest(string? Source, IReadOnlyList<string>? Resources, bool Restart = false, bool Prune = false, IReadOnlyList<string>? Accounts = null);
 
 /// <summary>
 /// <c>POST /reconciliations</c>: the window — <c>from</c>/<c>to</c>, or the last <c>hours</c> (default 24) —
@@ -29,8 +30,38 @@ internal sealed record ResourceProgressView(string Resource, string State, long 
         progress.Pruned);
 }
 
-/// <summary>A snapshot's progress; <c>resources</c> maps each resource name to its progress, in the job's order.</summary>
-internal sealed record SnapshotView(string Id, string Source, string State, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, long Objects, IReadOnlyDictionary<string, ResourceProgressView> Resources, bool Prune = false, long Pruned = 0)
+/// <summary>
+/// A <c>--accounts</c> job's accounts: how many, how many are done (every resource ended), which are in progress
+/// (with their resources' progress), and which failed.
+/// </summary>
+internal sealed record AccountsView(int Total, int Done, int Failed, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ResourceProgressView>> InProgress, IReadOnlyList<string> FailedAccounts)
+{
+    public static AccountsView? From(SnapshotJob job)
+    {
+        if (!job.PerAccount)
+        {
+            return null;
+        }
+
+        var accounts = job.Accounts;
+        var failed = accounts.Where(a => a.IsFinished && a.State != JobState.Completed).Select(a => a.Account).ToList();
+        return new(
+            accounts.Count,
+            accounts.Count(a => a.IsFinished),
+            failed.Count,
+            accounts.Where(a => a.State == JobState.Running).ToDictionary(
+                a => a.Account,
+                a => (IReadOnlyDictionary<string, ResourceProgressView>)a.Resources.ToDictionary(r => r.Resource, ResourceProgressView.From, StringComparer.Ordinal),
+                StringComparer.Ordinal),
+            failed);
+    }
+}
+
+/// <summary>
+/// A snapshot's progress; <c>resources</c> maps each resource name to its progress, in the job's order (the
+/// platform's; a <c>--accounts</c> job reports its accounts in <c>accounts</c>, and its resources summed over them).
+/// </summary>
+internal sealed record SnapshotView(string Id, string Source, string State, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, long Objects, IReadOnlyDictionary<string, ResourceProgressView> Resources, bool Prune = false, long Pruned = 0, AccountsView? Accounts = null, string? Error = null)
 {
     public static SnapshotView From(SnapshotJob job) => new(
         job.Id,
@@ -39,9 +70,35 @@ internal sealed record SnapshotView(string Id, string Source, string State, Date
         job.CreatedAt,
         job.FinishedAt,
         job.Objects,
-        job.Resources.ToDictionary(r => r.Resource, ResourceProgressView.From, StringComparer.Ordinal),
+        job.PerAccount ? SummedOverAccounts(job) : job.Resources.ToDictionary(r => r.Resource, ResourceProgressView.From, StringComparer.Ordinal),
         job.Prune,
-        job.Pruned);
+        job.Pruned,
+        AccountsView.From(job),
+        job.Error);
+
+    private static Dictionary<string, ResourceProgressView> SummedOverAccounts(SnapshotJob job) =>
+        job.Resources.ToDictionary(
+            r => r.Resource,
+            r =>
+            {
+                var all = job.Accounts.Select(a => a.Resources.First(x => x.Resource == r.Resource)).ToList();
+                var state = all.Count == 0 ? (job.State == JobState.Failed ? JobState.Failed : JobState.Pending)
+                    : all.Any(x => x.State == JobState.Running) || (all.Any(x => x.IsFinished) && !all.All(x => x.IsFinished)) ? JobState.Running
+                    : all.All(x => x.State == JobState.Completed) ? JobState.Completed
+                    : all.All(x => x.State == JobState.Pending) ? JobState.Pending
+                    : all.Any(x => x.State == JobState.Failed) ? JobState.Failed
+                    : JobState.Cancelled;
+                return new ResourceProgressView(
+                    r.Resource,
+                    state.ToString(),
+                    all.Sum(x => x.Objects),
+                    all.Sum(x => x.Pages),
+                    all.Sum(x => x.ResumedFrom),
+                    Math.Round(all.Sum(x => x.ObjectsPerSecond), 1),
+                    Math.Round(all.Count == 0 ? 0 : all.Max(x => x.Elapsed.TotalSeconds), 3),
+                    all.Select(x => x.Error).FirstOrDefault(e => e is not null));
+            },
+            StringComparer.Ordinal);
 }
 
 internal sealed record ReconciliationView(

@@ -16,7 +16,7 @@ internal static class AdminEndpoints
         var app = endpoints.MapGroup("").RequireAdminToken();
         app.MapPost("/snapshots", (SnapshotRequest? request, JobRegistry jobs) =>
         {
-            var (job, error) = jobs.StartSnapshot(request?.Source ?? SourceCatalog.DefaultSourceName, request?.Resources, request?.Restart ?? false, request?.Prune ?? false);
+            var (job, error) = jobs.StartSnapshot(request?.Source ?? SourceCatalog.DefaultSourceName, request?.Resources, request?.Restart ?? false, request?.Prune ?? false, request?.Accounts);
             return job is null
                 ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
                 : Results.Accepted($"/snapshots/{job.Id}", SnapshotView.From(job));

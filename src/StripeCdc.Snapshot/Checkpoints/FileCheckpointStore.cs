@@ -6,7 +6,8 @@ namespace StripeCdc.Snapshot.Checkpoints;
 
 /// <summary>
 /// One JSON file per source and resource under <c>CheckpointFolder</c>
-/// (<c>&lt;folder&gt;/&lt;source&gt;/&lt;resource&gt;.json</c>), replaced atomically: written to a temporary
+/// (<c>&lt;folder&gt;/&lt;source&gt;/&lt;resource&gt;.json</c>; a connected account's in
+/// <c>&lt;folder&gt;/&lt;source&gt;/&lt;acct_…&gt;/</c>, see <see cref="CheckpointScope"/>), replaced atomically: written to a temporary
 /// file, flushed to disk, then renamed over the old one, so a kill leaves the old or the new cursor.
 /// A running resource holds an exclusive lock file beside its checkpoint (<see cref="FileLease"/>).
 /// </summary>
@@ -50,13 +51,31 @@ internal sealed class FileCheckpointStore(IOptions<SnapshotOptions> options) : I
 
         foreach (var folder in Directory.EnumerateDirectories(root))
         {
-            foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+            var source = Path.GetFileName(folder);
+            foreach (var stored in LoadFolder(folder, source))
             {
-                var checkpoint = JsonSerializer.Deserialize<ResourceCheckpoint>(File.ReadAllBytes(file), Json);
-                if (checkpoint is not null)
+                yield return stored;
+            }
+
+            // A connected account's checkpoints: <source>/<acct_…>/<resource>.json (scope <source>/<acct_…>).
+            foreach (var accountFolder in Directory.EnumerateDirectories(folder).Where(f => CheckpointScope.IsAccountId(Path.GetFileName(f))))
+            {
+                foreach (var stored in LoadFolder(accountFolder, CheckpointScope.Of(source, Path.GetFileName(accountFolder))))
                 {
-                    yield return (Path.GetFileName(folder), checkpoint);
+                    yield return stored;
                 }
+            }
+        }
+    }
+
+    private static IEnumerable<(string Source, ResourceCheckpoint Checkpoint)> LoadFolder(string folder, string scope)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            var checkpoint = JsonSerializer.Deserialize<ResourceCheckpoint>(File.ReadAllBytes(file), Json);
+            if (checkpoint is not null)
+            {
+                yield return (scope, checkpoint);
             }
         }
     }

@@ -25,11 +25,19 @@ internal static class SnapshotVerb
                 + "has not changed since the listing began, and that Stripe answers 404 (or deleted: true) for when asked by id. "
                 + "Needs the Kafka or Postgres sink.",
         };
+        var accounts = CliValues.ListOption(
+            "--accounts",
+            "Connect source only: snapshot these connected accounts (acct_…, comma-separated) with their Stripe-Account, "
+                + "or 'all' (every account /v1/accounts lists). Without it, the platform's own account.",
+            name => name.Equals(SnapshotRunner.AllAccounts, StringComparison.OrdinalIgnoreCase) || StripeCdc.Checkpoints.CheckpointScope.IsAccountId(name)
+                ? null
+                : $"'{name}' is not a connected account id (acct_…) or 'all'.");
         var command = new Command("snapshot", "Backfill resources from the Stripe API into their topics; resumes from the last checkpoint.")
         {
             resources,
             restart,
             prune,
+            accounts,
             ResourcesVerb.Create(context.Output),
         };
         command.SetAction((parsed, cancellationToken) => context.RunAsync(parsed, writesRecords: true, deduplicates: false, async (services, source, token) =>
@@ -41,7 +49,13 @@ internal static class SnapshotVerb
                 [.. selected.Select(r => SnapshotResource.Find(r)!.Name)],
                 parsed.GetValue(restart),
                 services.GetRequiredService<TimeProvider>(),
-                parsed.GetValue(prune));
+                parsed.GetValue(prune),
+                parsed.GetValue(accounts));
+            if (JobRegistry.CheckAccounts(source, job.AccountsRequested, job.Prune) is { } accountsError)
+            {
+                return context.Fail(accountsError, ExitCodes.Usage);
+            }
+
             if (job.Prune && !services.GetRequiredService<SnapshotPruner>().CanPrune)
             {
                 return context.Fail(SnapshotPruner.NoInventory, ExitCodes.Usage);

@@ -39,7 +39,7 @@ internal sealed partial class JobRegistry(
     public Task CompletionOf(string id) => _running.GetValueOrDefault(id) ?? Task.CompletedTask;
 
     /// <summary>Validates and starts a snapshot; returns null and an error when it cannot start.</summary>
-    public (SnapshotJob? Job, string? Error) StartSnapshot(string sourceName, IReadOnlyList<string>? resources, bool restart, bool prune = false)
+    public (SnapshotJob? Job, string? Error) StartSnapshot(string sourceName, IReadOnlyList<string>? resources, bool restart, bool prune = false, IReadOnlyList<string>? accounts = null)
     {
         if (sources.Find(sourceName) is not { } source)
         {
@@ -56,6 +56,11 @@ internal sealed partial class JobRegistry(
             return (null, SnapshotPruner.NoInventory);
         }
 
+        if (CheckAccounts(source, accounts, prune) is { } accountsError)
+        {
+            return (null, accountsError);
+        }
+
         var selected = resources is { Count: > 0 } ? SnapshotResource.Expand(resources) : SnapshotServiceCollectionExtensions.DefaultResources(source);
         if (selected.FirstOrDefault(r => SnapshotResource.Find(r) is null) is { } unknown)
         {
@@ -67,10 +72,34 @@ internal sealed partial class JobRegistry(
             return (null, $"A snapshot of source '{source.Name}' is already running.");
         }
 
-        var job = new SnapshotJob("snap_" + Guid.NewGuid().ToString("N")[..16], source.Name, [.. selected.Select(r => SnapshotResource.Find(r)!.Name)], restart, time, prune);
+        var job = new SnapshotJob("snap_" + Guid.NewGuid().ToString("N")[..16], source.Name, [.. selected.Select(r => SnapshotResource.Find(r)!.Name)], restart, time, prune, accounts);
         _snapshots[job.Id] = job;
         Track(job.Id, snapshots.RunAsync(job, lifetime.ApplicationStopping));
         return (job, null);
+    }
+
+    /// <summary>
+    /// What is wrong with <c>--accounts</c> (SPEC §12), or null: only a Connect source has connected accounts; each entry
+    /// is <c>all</c> or an <c>acct_…</c> id; pruning per account is not done.
+    /// </summary>
+    public static string? CheckAccounts(SourceSettings source, IReadOnlyList<string>? accounts, bool prune)
+    {
+        if (accounts is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        if (!source.Options.Connect)
+        {
+            return $"--accounts needs a Connect source: source '{source.Name}' is not one (set StripeCdc:Sources:{source.Name}:Connect=true for a Connect platform's endpoint).";
+        }
+
+        if (accounts.FirstOrDefault(a => !a.Equals(SnapshotRunner.AllAccounts, StringComparison.OrdinalIgnoreCase) && !CheckpointScope.IsAccountId(a)) is { } bad)
+        {
+            return $"'{bad}' is not a connected account id (acct_…) or 'all'.";
+        }
+
+        return prune ? "--prune does not run with --accounts: a connected account's objects are not pruned yet." : null;
     }
 
     public (ReconciliationJob? Job, string? Error) StartReconciliation(string sourceName, DateTimeOffset? from, DateTimeOffset? to, bool onlyFailedDeliveries)
@@ -111,17 +140,19 @@ internal sealed partial class JobRegistry(
             return;
         }
 
-        foreach (var group in stored.Where(c => !c.Checkpoint.Completed).GroupBy(c => c.Source, StringComparer.OrdinalIgnoreCase))
+        // A connected account's checkpoints (scope <source>/<acct_…>) resume as one --accounts job per source.
+        foreach (var group in stored.Where(c => !c.Checkpoint.Completed).GroupBy(c => CheckpointScope.Parse(c.Source), ScopeComparer.Instance))
         {
-            var resources = group.Select(c => c.Checkpoint.Resource).ToList();
-            var (job, error) = StartSnapshot(group.Key, resources, restart: false);
+            var resources = group.Select(c => c.Checkpoint.Resource).Distinct(StringComparer.Ordinal).ToList();
+            var accounts = group.Key.Account is null ? null : group.Select(c => CheckpointScope.Parse(c.Source).Account!).Distinct(StringComparer.Ordinal).ToList();
+            var (job, error) = StartSnapshot(group.Key.Source, resources, restart: false, accounts: accounts);
             if (job is not null)
             {
-                LogResumed(group.Key, job.Id, string.Join(",", resources));
+                LogResumed(group.Key.Source, job.Id, string.Join(",", resources) + (accounts is null ? "" : " of " + string.Join(",", accounts)));
             }
             else
             {
-                LogNotResumed(group.Key, error);
+                LogNotResumed(group.Key.Source, error);
             }
         }
     }
@@ -129,6 +160,18 @@ internal sealed partial class JobRegistry(
     public Task WhenAllAsync() => Task.WhenAll(_running.Values);
 
     private void Track(string id, Task task) => _running[id] = task;
+
+    /// <summary>Groups scopes by source, the platform's apart from its connected accounts'.</summary>
+    private sealed class ScopeComparer : IEqualityComparer<(string Source, string? Account)>
+    {
+        public static readonly ScopeComparer Instance = new();
+
+        public bool Equals((string Source, string? Account) x, (string Source, string? Account) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Source, y.Source) && (x.Account is null) == (y.Account is null);
+
+        public int GetHashCode((string Source, string? Account) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Source), obj.Account is null);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': resuming unfinished snapshot as {JobId} ({Resources}).")]
     private partial void LogResumed(string source, string jobId, string resources);

@@ -13,6 +13,14 @@ internal static class ConsoleProgress
 
     public static async Task ShowAsync(SnapshotJob job, Task work)
     {
+        if (job.PerAccount)
+        {
+            // Thousands of accounts do not fit a live display: a line of accounts done and in progress every few seconds.
+            await ShowAccountsAsync(job, work);
+            PrintAccountsSummary(job);
+            return;
+        }
+
         if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
         {
             await ShowLiveAsync(job, work);
@@ -73,6 +81,55 @@ internal static class ConsoleProgress
         }
 
         await work;
+    }
+
+    private static async Task ShowAccountsAsync(SnapshotJob job, Task work)
+    {
+        while (!work.IsCompleted)
+        {
+            await Task.WhenAny(work, Task.Delay(PlainInterval));
+            if (!work.IsCompleted)
+            {
+                Console.WriteLine("snapshot " + DescribeAccounts(job));
+                foreach (var account in job.Accounts.Where(a => a.State == JobState.Running))
+                {
+                    foreach (var resource in account.Resources)
+                    {
+                        Console.WriteLine($"snapshot {account.Account} {Describe(resource)}");
+                    }
+                }
+            }
+        }
+
+        await work;
+    }
+
+    private static void PrintAccountsSummary(SnapshotJob job)
+    {
+        foreach (var account in job.Accounts)
+        {
+            foreach (var r in account.Resources)
+            {
+                Console.WriteLine($"summary {account.Account} {Describe(r)}{(r.Error is null ? "" : " error: " + r.Error)}");
+            }
+        }
+
+        if (job.Error is not null)
+        {
+            Console.WriteLine("error: " + job.Error);
+        }
+
+        Console.WriteLine($"snapshot {job.Id} of source '{job.Source}': {job.State}, {DescribeAccounts(job)}, {job.Objects.ToString(CultureInfo.InvariantCulture)} objects");
+    }
+
+    private static string DescribeAccounts(SnapshotJob job)
+    {
+        var accounts = job.Accounts;
+        var running = accounts.Where(a => a.State == JobState.Running).Select(a => a.Account).ToList();
+        var failed = accounts.Count(a => a.IsFinished && a.State != JobState.Completed);
+        return string.Create(CultureInfo.InvariantCulture, $"accounts {accounts.Count(a => a.IsFinished)}/{accounts.Count} done")
+            + (failed > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({failed} failed)") : "")
+            + (running.Count > 0 ? ", in progress: " + string.Join(",", running) : "");
     }
 
     private static void PrintSummary(SnapshotJob job)

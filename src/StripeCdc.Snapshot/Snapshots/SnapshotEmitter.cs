@@ -10,7 +10,8 @@ namespace StripeCdc.Snapshot.Snapshots;
 /// <summary>
 /// Pushes one page of snapshot objects, read at <c>readAt</c>, through the record pipeline (all of them at once) and returns
 /// when every record is acknowledged. An object that could not be written anywhere (rejected without a
-/// DLQ record) fails the page, so its cursor is never committed past it.
+/// DLQ record) fails the page, so its cursor is never committed past it. A connected account's page
+/// (<c>--accounts</c>) carries the account on its envelopes, so its records are keyed as that account's live events are.
 /// </summary>
 internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics metrics)
 {
@@ -21,7 +22,8 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
         IReadOnlyList<StripeListElement> elements,
         DateTimeOffset readAt,
         bool livemode,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? account = null)
     {
         var created = readAt.ToUnixTimeSeconds();
         var contexts = new RecordContext[elements.Count];
@@ -35,7 +37,8 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
                 element.Json.Span,
                 created,
                 StripeConfiguration.ApiVersion,
-                livemode);
+                livemode,
+                account);
             var context = new RecordContext(source, body, signatureHeader: null, readAt, RecordKind.Snapshot)
             {
                 SkipSignatureCheck = true,
