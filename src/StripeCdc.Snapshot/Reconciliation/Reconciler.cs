@@ -8,6 +8,7 @@ using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.StripeApi;
+using StripeCdc.StripeApi.Fairness;
 
 namespace StripeCdc.Snapshot.Reconciliation;
 
@@ -32,6 +33,8 @@ internal sealed partial class Reconciler(
 
     public async Task RunAsync(ReconciliationJob job, CancellationToken cancellationToken)
     {
+        // Reconciliation is bulk work: live re-reads of any account go first (SPEC §12).
+        using var bulk = StripeRequestClass.Bulk();
         try
         {
             var ledger = services.GetService<IEventLedger>()
