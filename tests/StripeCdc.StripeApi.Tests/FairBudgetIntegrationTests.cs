@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 using Microsoft.Extensions.Logging.Abstractions;
 using StripeCdc.Configuration;
 using StripeCdc.FakeStripe;
@@ -10,8 +11,10 @@ namespace StripeCdc.StripeApi.Tests;
 /// <summary>
 /// One budget, fair (SPEC §12), through the real Stripe.net client against the fake API: one large
 /// connected account pages its customers with many lists at once (bulk), while small accounts re-read
-/// one object now and then (interactive, together about half the budget). A re-read waits at most a few slots; the same load
-/// first come, first served makes each re-read wait behind the large account's whole queue.
+/// one object now and then (interactive, together about half the budget). A re-read waits at most a few
+/// slots; the same load first come, first served makes each re-read wait behind the large account's
+/// whole queue. Waits are counted in slots handed to others (time on this shared machine is too noisy to
+/// assert on); the wall-clock p99 is printed beside it, and measured properly by the benchmark.
 /// </summary>
 public sealed class FairBudgetIntegrationTests(ITestOutputHelper output)
 {
@@ -28,21 +31,22 @@ public sealed class FairBudgetIntegrationTests(ITestOutputHelper output)
     [Fact]
     public async Task A_small_accounts_reread_waits_a_few_slots_while_a_large_account_pages_heavily()
     {
-        var waits = await RunAsync(fair: true);
-        output.WriteLine($"fair: p99 re-read {P99(waits).TotalMilliseconds:F0} ms, slot {Slot.TotalMilliseconds:F0} ms");
+        var (reads, p99Slots, p99Time) = await RunAsync(fair: true);
+        output.WriteLine($"fair: p99 wait {p99Slots} slots; p99 re-read {p99Time.TotalMilliseconds:F0} ms (slot {Slot.TotalMilliseconds:F0} ms)");
 
-        Assert.Equal(SmallAccounts * ReadsEach, waits.Count);
-        Assert.True(P99(waits) <= 4 * Slot, $"p99 wait {P99(waits).TotalMilliseconds:F0} ms is over 4 slots ({4 * Slot.TotalMilliseconds:F0} ms).");
+        Assert.Equal(SmallAccounts * ReadsEach, reads);
+        Assert.InRange(p99Slots, 0, 4);
     }
 
     [Fact]
     public async Task First_come_first_served_the_same_reread_waits_behind_the_large_accounts_queue()
     {
-        var waits = await RunAsync(fair: false);
-        output.WriteLine($"first come, first served: p99 re-read {P99(waits).TotalMilliseconds:F0} ms, slot {Slot.TotalMilliseconds:F0} ms");
+        var (reads, p99Slots, p99Time) = await RunAsync(fair: false);
+        output.WriteLine($"first come, first served: p99 wait {p99Slots} slots; p99 re-read {p99Time.TotalMilliseconds:F0} ms (slot {Slot.TotalMilliseconds:F0} ms)");
 
-        Assert.Equal(SmallAccounts * ReadsEach, waits.Count);
-        Assert.True(P99(waits) > 4 * Slot, $"p99 wait {P99(waits).TotalMilliseconds:F0} ms without fairness; the check above could not fail.");
+        // Behind the large account's queue (one page per lister), so the bound above could fail.
+        Assert.Equal(SmallAccounts * ReadsEach, reads);
+        Assert.True(p99Slots > 4, $"p99 wait of {p99Slots} slots without fairness");
     }
 
     private static TimeSpan P99(List<TimeSpan> waits)
@@ -51,7 +55,7 @@ public sealed class FairBudgetIntegrationTests(ITestOutputHelper output)
         return sorted[(int)Math.Ceiling(0.99 * sorted.Count) - 1];
     }
 
-    private static async Task<List<TimeSpan>> RunAsync(bool fair)
+    private static async Task<(int Reads, long P99Slots, TimeSpan P99Time)> RunAsync(bool fair)
     {
         await using var stripe = await FakeStripeServer.StartAsync();
         const string large = "acct_1FairLarge";
@@ -102,6 +106,9 @@ public sealed class FairBudgetIntegrationTests(ITestOutputHelper output)
         })));
         await stop.CancelAsync();
         await Task.WhenAll(backfill);
-        return [.. waits];
+
+        // The interactive waits are the small accounts' re-reads (the listers' calls are bulk; with fairness
+        // off they still wait in one queue, but each wait is counted under its caller's class).
+        return (waits.Count, api.Scheduler.WaitPercentile(RequestClass.Interactive, 0.99), P99([.. waits]));
     }
 }

@@ -20,6 +20,9 @@ internal sealed class FairRequestScheduler : IDisposable
 {
     public const int DefaultInteractivePerBulk = 4;
 
+    /// <summary>Waits are counted per number of slots waited, 0 to 1023; longer ones count as 1023.</summary>
+    private const int WaitBuckets = 1024;
+
     private readonly RateLimiter _budget;
     private readonly int _interactivePerBulk;
     private readonly bool _fair;
@@ -27,9 +30,12 @@ internal sealed class FairRequestScheduler : IDisposable
     private readonly ClassQueue _interactive = new();
     private readonly ClassQueue _bulk = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly long[] _interactiveWaits = new long[WaitBuckets];
+    private readonly long[] _bulkWaits = new long[WaitBuckets];
     private int _interactiveRun;
     private bool _pumping;
     private long _granted;
+    private long _slots;
 
     public FairRequestScheduler(RateLimiter budget, int interactivePerBulk = DefaultInteractivePerBulk, bool fair = true)
     {
@@ -54,15 +60,47 @@ internal sealed class FairRequestScheduler : IDisposable
         }
     }
 
+    /// <summary>
+    /// The given share (0.99 for p99) of one class's waits, in slots: how many slots went to others
+    /// between a caller's arrival and its own slot (0: it got the next one). Counted in slots, not time, so
+    /// a loaded machine does not blur it; a slot is <c>1/rate</c>.
+    /// </summary>
+    public long WaitPercentile(RequestClass requestClass, double share)
+    {
+        lock (_lock)
+        {
+            var waits = requestClass == RequestClass.Interactive ? _interactiveWaits : _bulkWaits;
+            var total = waits.Sum();
+            if (total == 0)
+            {
+                return 0;
+            }
+
+            var rank = (long)Math.Ceiling(share * total);
+            long seen = 0;
+            for (var slots = 0; slots < waits.Length; slots++)
+            {
+                seen += waits[slots];
+                if (seen >= rank)
+                {
+                    return slots;
+                }
+            }
+
+            return waits.Length - 1;
+        }
+    }
+
     /// <summary>Waits for a slot of the budget, in the order above.</summary>
     /// <param name="account">The connected account the call is made for; <c>""</c> for the platform itself.</param>
     public ValueTask AcquireAsync(string account, RequestClass requestClass, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new Waiter();
+        var waiter = new Waiter(requestClass);
         bool startPump;
         lock (_lock)
         {
+            waiter.ArrivedAtSlot = _slots;
             var queue = !_fair || requestClass == RequestClass.Interactive ? _interactive : _bulk;
             queue.Enqueue(_fair ? account : string.Empty, waiter);
             startPump = !_pumping;
@@ -119,6 +157,12 @@ internal sealed class FairRequestScheduler : IDisposable
                 lock (_lock)
                 {
                     next = Next();
+                    if (next is not null)
+                    {
+                        var waits = next.Class == RequestClass.Interactive ? _interactiveWaits : _bulkWaits;
+                        waits[Math.Min(_slots - next.ArrivedAtSlot, WaitBuckets - 1)]++;
+                        _slots++;
+                    }
                 }
 
                 // Nobody left (all cancelled meanwhile): the slot goes unused, as it would have in the budget.
@@ -254,8 +298,13 @@ internal sealed class FairRequestScheduler : IDisposable
         }
     }
 
-    private sealed class Waiter() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    private sealed class Waiter(RequestClass requestClass) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
+        public RequestClass Class { get; } = requestClass;
+
+        /// <summary>Slots handed out before this waiter arrived.</summary>
+        public long ArrivedAtSlot { get; set; }
+
         public CancellationTokenRegistration Registration { get; set; }
 
         public new bool TrySetResult()
