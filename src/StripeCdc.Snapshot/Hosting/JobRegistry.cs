@@ -73,7 +73,7 @@ internal sealed partial class JobRegistry(
         return (job, null);
     }
 
-    public (ReconciliationJob? Job, string? Error) StartReconciliation(string sourceName, DateTimeOffset? from, DateTimeOffset? to, bool onlyFailedDeliveries)
+    public (ReconciliationJob? Job, string? Error) StartReconciliation(string sourceName, DateTimeOffset? from, DateTimeOffset? to, bool onlyFailedDeliveries, string? account = null)
     {
         if (sources.Find(sourceName) is not { } source)
         {
@@ -90,7 +90,8 @@ internal sealed partial class JobRegistry(
             source.Name,
             from ?? time.GetUtcNow().AddDays(-1),
             to,
-            onlyFailedDeliveries);
+            onlyFailedDeliveries,
+            account);
         _reconciliations[job.Id] = job;
         Track(job.Id, reconciler.RunAsync(job, lifetime.ApplicationStopping));
         return (job, null);
