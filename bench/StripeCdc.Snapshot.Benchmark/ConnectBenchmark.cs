@@ -46,7 +46,7 @@ internal static class ConnectBenchmark
 
         using var api = Client(stripe, rate, fair: true);
 
-        // Accounts from /v1/accounts (paged), then each account's resources, 16 accounts at a time.
+        // Accounts from /v1/accounts (paged), then each account's resources, 32 accounts at a time.
         var listed = new List<string>();
         using (StripeRequestClass.Bulk())
         {
@@ -59,7 +59,7 @@ internal static class ConnectBenchmark
         stripe.Log.Clear();
         long objects = 0;
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(listed, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (account, token) =>
+        await Parallel.ForEachAsync(listed, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (account, token) =>
         {
             using var bulk = StripeRequestClass.Bulk();
             foreach (var resource in SmallResources)
