@@ -20,8 +20,8 @@ public sealed class FairBudgetIntegrationTests(ITestOutputHelper output)
 {
     private const double Rate = 10;
     private const int Listers = 16;
-    private const int SmallAccounts = 6;
-    private const int ReadsEach = 3;
+    private const int SmallAccounts = 4;
+    private const int ReadsEach = 5;
 
     // Between two re-reads of one account: the small accounts together ask for about half the slots.
     private const int PauseSlots = 2 * SmallAccounts;
@@ -34,8 +34,9 @@ public sealed class FairBudgetIntegrationTests(ITestOutputHelper output)
         var (reads, p99Slots, p99Time) = await RunAsync(fair: true);
         output.WriteLine($"fair: p99 wait {p99Slots} slots; p99 re-read {p99Time.TotalMilliseconds:F0} ms (slot {Slot.TotalMilliseconds:F0} ms)");
 
+        // At most the other small accounts' re-reads (one each) and one bulk turn can come first.
         Assert.Equal(SmallAccounts * ReadsEach, reads);
-        Assert.InRange(p99Slots, 0, 4);
+        Assert.InRange(p99Slots, 0, SmallAccounts);
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class FairBudgetIntegrationTests(ITestOutputHelper output)
 
         // Behind the large account's queue (one page per lister), so the bound above could fail.
         Assert.Equal(SmallAccounts * ReadsEach, reads);
-        Assert.True(p99Slots > 4, $"p99 wait of {p99Slots} slots without fairness");
+        Assert.True(p99Slots > SmallAccounts, $"p99 wait of {p99Slots} slots without fairness");
     }
 
     private static TimeSpan P99(List<TimeSpan> waits)
