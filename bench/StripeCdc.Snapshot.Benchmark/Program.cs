@@ -14,8 +14,14 @@ using StripeCdc.StripeApi;
 // against the fake Stripe API and the embedded Kafka, all in this process.
 //   1. throughput: objects/s with no rate limit (target ≥ 20,000/s);
 //   2. budget use: achieved request rate under a 25 req/s budget (target ≥ 95 %).
+//   `connect` measures the fair budget of one Connect platform key instead (ConnectBenchmark.cs).
 //   `serve` instead starts only the fake Stripe (seeded) and the embedded Kafka, and waits, for trying
 //   the CLI or the worker by hand.
+if (args.Length > 0 && args[0] == "connect")
+{
+    return await ConnectBenchmark.RunAsync(ReadInt("--accounts", 1_000), ReadInt("--rate", 100), ReadInt("--reread-rate", 25), ReadInt("--large-objects", 5_000), ReadInt("--rereads", 100));
+}
+
 if (args.Length > 0 && args[0] == "serve")
 {
     return await ServeAsync(ReadInt("--objects", 500));

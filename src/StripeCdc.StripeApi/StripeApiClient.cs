@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 using Stripe;
 using StripeCdc.Configuration;
+using StripeCdc.StripeApi.Fairness;
 
 namespace StripeCdc.StripeApi;
 
@@ -12,13 +13,16 @@ namespace StripeCdc.StripeApi;
 /// <see cref="StripeResiliencePipeline"/>: retries and the source's <see cref="RequestBudget"/>), raw
 /// JSON reads, and cursor pagination.
 /// </summary>
-internal sealed class StripeApiClient(SourceSettings source, StripeClient client, RequestBudget budget, StripeApiOptions options, HttpClient httpClient) : IDisposable
+internal sealed class StripeApiClient(SourceSettings source, StripeClient client, RequestBudget budget, FairRequestScheduler scheduler, StripeApiOptions options, HttpClient httpClient) : IDisposable
 {
     public SourceSettings Source { get; } = source;
 
     public StripeClient Client { get; } = client;
 
     public RequestBudget Budget { get; } = budget;
+
+    /// <summary>Who gets the budget's next slot: interactive calls first, accounts in turn (SPEC §12).</summary>
+    public FairRequestScheduler Scheduler { get; } = scheduler;
 
     public bool IsLive => StripeKeyMode.IsLive(Client.ApiKey);
 
@@ -37,7 +41,8 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
         }
 
         var budget = new RequestBudget(StripeKeyMode.DefaultRate(apiKey, options), options.Burst, time);
-        var handler = new ResilienceHandler(StripeResiliencePipeline.Build(options, budget, time, logger)) { InnerHandler = primaryHandler };
+        var scheduler = new FairRequestScheduler(budget, fair: options.FairBudget);
+        var handler = new ResilienceHandler(StripeResiliencePipeline.Build(options, scheduler, time, logger)) { InnerHandler = primaryHandler };
 
         // Attempts have their own timeout in the pipeline; an overall one would cut retries short.
         var httpClient = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -51,12 +56,13 @@ internal sealed class StripeApiClient(SourceSettings source, StripeClient client
             clientOptions.ApiBase = source.Options.StripeApiBase.TrimEnd('/');
         }
 
-        return new StripeApiClient(source, new StripeClient(clientOptions), budget, options, httpClient);
+        return new StripeApiClient(source, new StripeClient(clientOptions), budget, scheduler, options, httpClient);
     }
 
     public void Dispose()
     {
         httpClient.Dispose();
+        Scheduler.Dispose();
         Budget.Dispose();
     }
 

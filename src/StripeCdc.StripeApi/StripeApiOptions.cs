@@ -27,6 +27,13 @@ public sealed class StripeApiOptions
     [Range(1, 1000)]
     public int Burst { get; set; } = 1;
 
+    /// <summary>
+    /// Shares the budget fairly (SPEC §12): interactive calls (revalidation, fan-out completion, hydration,
+    /// registration) before bulk ones (snapshot, reconciliation), and accounts in turn within each. Off, the
+    /// budget serves callers first come, first served (kept for comparison; the benchmark measures both).
+    /// </summary>
+    public bool FairBudget { get; set; } = true;
+
     [Range(1, 100)]
     public int PageSize { get; set; } = 100;
 

@@ -2,8 +2,10 @@ using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
+using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
+using StripeCdc.StripeApi.Fairness;
 
 namespace StripeCdc.StripeApi;
 
@@ -12,14 +14,16 @@ namespace StripeCdc.StripeApi;
 /// HttpClient Stripe.net uses (whose own retries are off). Outermost first: retry (429, 5xx, 409,
 /// network errors and attempt timeouts, exponential backoff with jitter, <c>Retry-After</c> honoured,
 /// <c>Stripe-Should-Retry</c> obeyed either way), then the source's <see cref="RequestBudget"/> as a
-/// rate limiter, then a timeout per attempt. A logical call thus makes at most
+/// rate limiter (its <see cref="FairRequestScheduler"/>: interactive calls first, accounts in turn), then a timeout per attempt. A logical call thus makes at most
 /// <c>1 + MaxRetries</c> requests, and every one of them takes a slot of the budget.
 /// </summary>
 internal static partial class StripeResiliencePipeline
 {
     public const string ShouldRetryHeader = "Stripe-Should-Retry";
 
-    public static ResiliencePipeline<HttpResponseMessage> Build(StripeApiOptions options, RequestBudget budget, TimeProvider time, ILogger logger)
+    public const string StripeAccountHeader = "Stripe-Account";
+
+    public static ResiliencePipeline<HttpResponseMessage> Build(StripeApiOptions options, FairRequestScheduler budget, TimeProvider time, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
         if (options.MaxRetries > 0)
@@ -42,10 +46,25 @@ internal static partial class StripeResiliencePipeline
         }
 
         return builder
-            .AddRateLimiter(budget)
+            .AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = async args =>
+                {
+                    await budget.AcquireAsync(AccountOf(args.Context), StripeRequestClass.Current, args.Context.CancellationToken);
+                    return GrantedLease.Instance;
+                },
+            })
             .AddTimeout(options.AttemptTimeout)
             .Build();
     }
+
+    /// <summary>The connected account a request is made for (its <c>Stripe-Account</c> header); <c>""</c> for the platform.</summary>
+    internal static string AccountOf(ResilienceContext context) =>
+        context.GetRequestMessage() is { } request
+        && request.Headers.TryGetValues(StripeAccountHeader, out var values)
+        && values.FirstOrDefault() is { Length: > 0 } account
+            ? account
+            : string.Empty;
 
     /// <summary>Stripe's own verdict (<c>Stripe-Should-Retry</c>) first, then what is transient by nature.</summary>
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome)
@@ -71,6 +90,21 @@ internal static partial class StripeResiliencePipeline
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } exception ? exception.GetType().Name : ((int)outcome.Result!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class GrantedLease : System.Threading.RateLimiting.RateLimitLease
+    {
+        public static readonly GrantedLease Instance = new();
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe API answered {Outcome}; retry {Attempt} in {Delay}.")]
     private static partial void LogRetry(ILogger logger, string outcome, int attempt, TimeSpan delay);

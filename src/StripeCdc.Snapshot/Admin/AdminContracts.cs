@@ -14,7 +14,7 @@ internal sealed record SnapshotRequest(string? Source, IReadOnlyList<string>? Re
 /// <c>POST /reconciliations</c>: the window — <c>from</c>/<c>to</c>, or the last <c>hours</c> (default 24) —
 /// and whether to list only failed deliveries.
 /// </summary>
-internal sealed record ReconciliationRequest(string? Source, DateTimeOffset? From, DateTimeOffset? To, double? Hours = null, bool OnlyFailedDeliveries = false);
+internal sealed record ReconciliationRequest(string? Source, DateTimeOffset? From, DateTimeOffset? To, double? Hours = null, bool OnlyFailedDeliveries = false, string? Account = null);
 
 internal sealed record ResourceProgressView(string Resource, string State, long Objects, long Pages, long ResumedFrom, double ObjectsPerSecond, double ElapsedSeconds, string? Error, long Pruned = 0)
 {
@@ -114,7 +114,8 @@ internal sealed record ReconciliationView(
     long DeadLettered,
     long AlreadyDeadLettered,
     long Skipped,
-    string? Error)
+    string? Error,
+    string? Account)
 {
     public static ReconciliationView Of(ReconciliationJob job) => new(
         job.Id,
@@ -129,5 +130,6 @@ internal sealed record ReconciliationView(
         job.DeadLettered,
         job.AlreadyDeadLettered,
         job.Skipped,
-        job.Error);
+        job.Error,
+        job.Account);
 }

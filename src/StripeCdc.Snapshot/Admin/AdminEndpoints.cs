@@ -1,12 +1,14 @@
 using StripeCdc.Configuration;
 using StripeCdc.ServiceDefaults;
 using StripeCdc.Snapshot.Hosting;
+using StripeCdc.Snapshot.Reconciliation;
 
 namespace StripeCdc.Snapshot.Admin;
 
 /// <summary>
 /// The worker's admin API: <c>POST /snapshots</c>, <c>GET /snapshots</c>, <c>GET /snapshots/{id}</c>,
-/// <c>POST /reconciliations</c>, <c>GET /reconciliations/{id}</c>. Jobs run in the background; the GETs
+/// <c>POST /reconciliations</c> (optionally for one connected <c>account</c>), <c>GET /reconciliations/{id}</c>,
+/// <c>GET /reconciliations/positions</c> (each connected account's reconciliation position). Jobs run in the background; the GETs
 /// report their progress. Every endpoint needs the admin token (<see cref="AdminTokenFilter"/>).
 /// </summary>
 internal static class AdminEndpoints
@@ -31,11 +33,16 @@ internal static class AdminEndpoints
                 request?.Source ?? SourceCatalog.DefaultSourceName,
                 request?.From ?? (request?.Hours is { } hours ? time.GetUtcNow().AddHours(-hours) : null),
                 request?.To,
-                request?.OnlyFailedDeliveries ?? false);
+                request?.OnlyFailedDeliveries ?? false,
+                request?.Account);
             return job is null
                 ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
                 : Results.Accepted($"/reconciliations/{job.Id}", ReconciliationView.Of(job));
         });
+
+        // Where each connected account's reconciliation stands (per-account detail lives here and in the logs, not in metric labels).
+        app.MapGet("/reconciliations/positions", (string? source, AccountReconciliationPositions positions) =>
+            Results.Ok(positions.Of(source ?? SourceCatalog.DefaultSourceName)));
         app.MapGet("/reconciliations/{id}", (string id, JobRegistry jobs) =>
             jobs.FindReconciliation(id) is { } job ? Results.Ok(ReconciliationView.Of(job)) : Results.NotFound());
 

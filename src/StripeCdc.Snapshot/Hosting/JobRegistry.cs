@@ -102,7 +102,7 @@ internal sealed partial class JobRegistry(
         return prune ? "--prune does not run with --accounts: a connected account's objects are not pruned yet." : null;
     }
 
-    public (ReconciliationJob? Job, string? Error) StartReconciliation(string sourceName, DateTimeOffset? from, DateTimeOffset? to, bool onlyFailedDeliveries)
+    public (ReconciliationJob? Job, string? Error) StartReconciliation(string sourceName, DateTimeOffset? from, DateTimeOffset? to, bool onlyFailedDeliveries, string? account = null)
     {
         if (sources.Find(sourceName) is not { } source)
         {
@@ -119,7 +119,8 @@ internal sealed partial class JobRegistry(
             source.Name,
             from ?? time.GetUtcNow().AddDays(-1),
             to,
-            onlyFailedDeliveries);
+            onlyFailedDeliveries,
+            account);
         _reconciliations[job.Id] = job;
         Track(job.Id, reconciler.RunAsync(job, lifetime.ApplicationStopping));
         return (job, null);

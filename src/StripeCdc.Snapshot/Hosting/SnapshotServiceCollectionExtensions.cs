@@ -63,6 +63,7 @@ internal static class SnapshotServiceCollectionExtensions
         services.TryAddSingleton<Progress.SnapshotRateMetrics>();
         services.TryAddSingleton<SnapshotRunner>();
         services.TryAddSingleton<Reconciler>();
+        services.TryAddSingleton<AccountReconciliationPositions>();
         services.TryAddSingleton<JobRegistry>();
         services.TryAddSingleton(_ => new SigningSecretStore(
             configuration["StripeCdc:SecretsFile"] is { Length: > 0 } path ? Path.GetFullPath(path) : SecretsFileConfigurationExtensions.DefaultPath));

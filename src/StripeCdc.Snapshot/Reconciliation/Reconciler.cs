@@ -8,6 +8,7 @@ using StripeCdc.Pipeline;
 using StripeCdc.Sinks;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.StripeApi;
+using StripeCdc.StripeApi.Fairness;
 
 namespace StripeCdc.Snapshot.Reconciliation;
 
@@ -26,12 +27,17 @@ internal sealed partial class Reconciler(
     IServiceProvider services,
     IOptions<SnapshotOptions> options,
     TimeProvider time,
-    ILogger<Reconciler> logger)
+    ILogger<Reconciler> logger,
+    AccountReconciliationPositions? positions = null)
 {
+    private readonly AccountReconciliationPositions _positions = positions ?? new AccountReconciliationPositions();
+
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
     public async Task RunAsync(ReconciliationJob job, CancellationToken cancellationToken)
     {
+        // Reconciliation is bulk work: live re-reads of any account go first (SPEC §12).
+        using var bulk = StripeRequestClass.Bulk();
         try
         {
             var ledger = services.GetService<IEventLedger>()
@@ -42,6 +48,13 @@ internal sealed partial class Reconciler(
             var latest = now - options.Value.ReconciliationLag;
             var to = job.To is { } requested && requested < latest ? requested : latest;
             var from = job.From < now - Retention ? now - Retention : job.From;
+
+            // A connected account lists from where its last run ended, when that is inside the window.
+            if (job.Account is { } account && _positions.Get(source.Name, account) is { } position && position > from)
+            {
+                from = position;
+            }
+
             job.Start(from, to);
             if (from >= to)
             {
@@ -59,7 +72,9 @@ internal sealed partial class Reconciler(
                 query.Add(new("delivery_success", "false"));
             }
 
-            await foreach (var page in api.ListAllAsync("/v1/events", query, null, cancellationToken))
+            // A connected account's events come from its own /v1/events (Stripe-Account); each carries
+            // `account`, so the pipeline keys its records {"account","id"} as it does for webhooks.
+            await foreach (var page in api.ListAllAsync("/v1/events", query, null, cancellationToken, job.Account))
             {
                 foreach (var element in page.Elements)
                 {
@@ -67,7 +82,12 @@ internal sealed partial class Reconciler(
                 }
             }
 
-            LogReconciled(job.Source, job.Listed, job.Delivered, job.AlreadyCommitted);
+            if (job.Account is { } reconciled)
+            {
+                _positions.Advance(source.Name, reconciled, to);
+            }
+
+            LogReconciled(job.Source, job.Account ?? "", job.Listed, job.Delivered, job.AlreadyCommitted);
             job.Finish(JobState.Completed);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -137,8 +157,21 @@ internal sealed partial class Reconciler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': reconciliation listed {Listed} events, delivered {Delivered}, {AlreadyCommitted} were already committed.")]
-    private partial void LogReconciled(string source, long listed, long delivered, long alreadyCommitted);
+    /// <summary>The platform's connected accounts, from <c>/v1/accounts</c> page by page (bulk work).</summary>
+    public async Task<IReadOnlyList<string>> ListAccountsAsync(SourceSettings source, CancellationToken cancellationToken)
+    {
+        using var bulk = StripeRequestClass.Bulk();
+        var accounts = new List<string>();
+        await foreach (var page in clients.For(source).ListAllAsync("/v1/accounts", [], null, cancellationToken))
+        {
+            accounts.AddRange(page.Elements.Select(e => e.Id).OfType<string>());
+        }
+
+        return accounts;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}' account '{Account}': reconciliation listed {Listed} events, delivered {Delivered}, {AlreadyCommitted} were already committed.")]
+    private partial void LogReconciled(string source, string account, long listed, long delivered, long alreadyCommitted);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Source '{Source}': reconciliation failed.")]
     private partial void LogFailed(Exception exception, string source);

@@ -3,7 +3,8 @@ using StripeCdc.Snapshot.Progress;
 namespace StripeCdc.Snapshot.Reconciliation;
 
 /// <summary>A reconciliation run over a window of the Events API, with its counts.</summary>
-internal sealed class ReconciliationJob(string id, string source, DateTimeOffset from, DateTimeOffset? to, bool onlyFailedDeliveries)
+/// <param name="account">A connected account (<c>acct_…</c>) whose events are read with <c>Stripe-Account</c> (SPEC §12); null for the source's own.</param>
+internal sealed class ReconciliationJob(string id, string source, DateTimeOffset from, DateTimeOffset? to, bool onlyFailedDeliveries, string? account = null)
 {
     private long _listed;
     private long _alreadyCommitted;
@@ -15,6 +16,8 @@ internal sealed class ReconciliationJob(string id, string source, DateTimeOffset
     public string Id { get; } = id;
 
     public string Source { get; } = source;
+
+    public string? Account { get; } = account;
 
     public DateTimeOffset From { get; private set; } = from;
 

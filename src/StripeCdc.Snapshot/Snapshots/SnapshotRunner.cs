@@ -5,6 +5,7 @@ using StripeCdc.Configuration;
 using StripeCdc.Snapshot.Checkpoints;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.StripeApi;
+using StripeCdc.StripeApi.Fairness;
 
 namespace StripeCdc.Snapshot.Snapshots;
 
@@ -27,6 +28,8 @@ internal sealed partial class SnapshotRunner(
 {
     public async Task RunAsync(SnapshotJob job, CancellationToken cancellationToken)
     {
+        // Snapshot pages (and what they set off) are bulk work: live re-reads of any account go first (SPEC §12).
+        using var bulk = StripeRequestClass.Bulk();
         job.Start();
         rates.Started(job);
         try
