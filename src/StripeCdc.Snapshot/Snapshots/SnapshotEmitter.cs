@@ -39,13 +39,7 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
                 StripeConfiguration.ApiVersion,
                 livemode,
                 account);
-            var context = new RecordContext(source, body, signatureHeader: null, readAt, RecordKind.Snapshot)
-            {
-                SkipSignatureCheck = true,
-                CancellationToken = cancellationToken,
-            };
-            contexts[i] = context;
-            work[i] = pipeline.ProcessAsync(context).AsTask();
+            (contexts[i], work[i]) = Start(source, body, readAt, RecordKind.Snapshot, cancellationToken);
         }
 
         await CompleteAsync(resource, contexts, work);
@@ -76,16 +70,21 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
                 readAt.ToUnixTimeSeconds(),
                 StripeConfiguration.ApiVersion,
                 livemode);
-            var context = new RecordContext(source, body, signatureHeader: null, readAt, RecordKind.Prune)
-            {
-                SkipSignatureCheck = true,
-                CancellationToken = cancellationToken,
-            };
-            contexts[i] = context;
-            work[i] = pipeline.ProcessAsync(context).AsTask();
+            (contexts[i], work[i]) = Start(source, body, readAt, RecordKind.Prune, cancellationToken);
         }
 
         await CompleteAsync(resource, contexts, work, pruning: true);
+    }
+
+    /// <summary>Runs one synthetic event through the pipeline, unsigned (it was read from the API, not received).</summary>
+    private (RecordContext Context, Task Work) Start(SourceSettings source, byte[] body, DateTimeOffset readAt, RecordKind kind, CancellationToken cancellationToken)
+    {
+        var context = new RecordContext(source, body, signatureHeader: null, readAt, kind)
+        {
+            SkipSignatureCheck = true,
+            CancellationToken = cancellationToken,
+        };
+        return (context, pipeline.ProcessAsync(context).AsTask());
     }
 
     /// <summary>The event id of a pruned object's delete: <c>prune:&lt;run id&gt;:&lt;resource&gt;:&lt;object id&gt;</c>.</summary>
