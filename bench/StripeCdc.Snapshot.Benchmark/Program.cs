@@ -1,14 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using StripeCdc.EmbeddedKafka;
 using StripeCdc.FakeStripe;
-using StripeCdc.Snapshot.Hosting;
 using StripeCdc.Snapshot.Progress;
-using StripeCdc.Snapshot.Snapshots;
-using StripeCdc.StripeApi;
 
 // Snapshot benchmark: the real worker (Stripe.net client, budget, pipeline, Kafka sink, checkpoints)
 // against the fake Stripe API and the embedded Kafka, all in this process.
@@ -19,7 +12,7 @@ using StripeCdc.StripeApi;
 //   the CLI or the worker by hand.
 if (args.Length > 0 && args[0] == "connect")
 {
-    return await ConnectBenchmark.RunAsync(ReadInt("--accounts", 1_000), ReadInt("--rate", 100), ReadInt("--reread-rate", 25), ReadInt("--large-objects", 5_000), ReadInt("--rereads", 100));
+    return await ConnectBenchmark.RunAsync(ReadInt("--accounts", 1_000), ReadInt("--rate", 100), ReadInt("--reread-rate", 25), ReadInt("--large-objects", 5_000), ReadInt("--rereads", 100), args.Contains("--max-concurrent-accounts") ? ReadInt("--max-concurrent-accounts", 4) : null);
 }
 
 if (args.Length > 0 && args[0] == "serve")
@@ -65,37 +58,8 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"budget: {request
 
 return perSecond >= 20_000 && achieved / rate >= 0.95 ? 0 : 1;
 
-async Task<(SnapshotJob Job, TimeSpan Elapsed)> RunAsync(string prefix, double requestsPerSecond, string[] resources)
-{
-    var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:kafka"] = kafka.BootstrapServers,
-        ["StripeCdc:Sources:default:StripeApiKey"] = "sk_test_benchmark",
-        ["StripeCdc:Sources:default:StripeApiBase"] = stripe.ApiBase,
-        ["StripeCdc:Sources:default:TopicPrefix"] = prefix,
-        ["StripeCdc:Sources:default:Resources"] = string.Join(",", resources),
-        ["StripeCdc:Snapshot:RequestsPerSecond"] = requestsPerSecond.ToString(CultureInfo.InvariantCulture),
-        ["StripeCdc:Snapshot:CheckpointFolder"] = Path.Combine(Path.GetTempPath(), "stripecdc-bench", Guid.NewGuid().ToString("N")),
-        ["StripeCdc:Snapshot:CheckpointStore"] = "File",
-    }).Build();
-    var services = new ServiceCollection();
-    services.AddSingleton<IConfiguration>(configuration);
-    services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-    services.AddSnapshotWorker(configuration);
-    await using var provider = services.BuildServiceProvider();
-    var runner = provider.GetRequiredService<SnapshotRunner>();
-    _ = provider.GetRequiredService<StripeApiClients>();
-    var job = new SnapshotJob("snap_bench", "default", resources, restart: true, TimeProvider.System);
-    var clock = Stopwatch.StartNew();
-    await runner.RunAsync(job, CancellationToken.None);
-    clock.Stop();
-    foreach (var failed in job.Resources.Where(r => r.State != JobState.Completed))
-    {
-        Console.WriteLine($"  {failed.Resource}: {failed.State} {failed.Error}");
-    }
-
-    return (job, clock.Elapsed);
-}
+Task<(SnapshotJob Job, TimeSpan Elapsed)> RunAsync(string prefix, double requestsPerSecond, string[] resources) =>
+    WorkerRun.SnapshotAsync(kafka.BootstrapServers, stripe.ApiBase, prefix, requestsPerSecond, resources);
 
 static async Task<int> ServeAsync(int objects)
 {
