@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StripeCdc.FakeStripe;
+using StripeCdc.Snapshot.Admin;
+using StripeCdc.Snapshot.Hosting;
 using StripeCdc.Snapshot.Progress;
 using StripeCdc.Snapshot.Snapshots;
 using StripeCdc.Snapshot.Tests.Support;
@@ -55,6 +57,33 @@ public sealed class ConnectPruneTests
             Assert.Equal(world.DeletedInPlatform, platformDelete.KeyId);
             Assert.False(platformDelete.Json.TryGetProperty("_account", out _));
             Assert.All(stripe.Log.Requests, r => Assert.Null(r.StripeAccount));
+        }
+    }
+
+    [Collection(KafkaCollection.Name)]
+    public sealed class Admin(KafkaFixture kafka)
+    {
+        [Fact]
+        public async Task The_worker_accepts_prune_with_accounts_and_reports_the_accounts_prunes_per_resource()
+        {
+            await using var stripe = await FakeStripeServer.StartAsync();
+            var world = ConnectPruneWorld.Seed(stripe);
+            using var harness = new SnapshotHarness(stripe, kafka, [("Connect", "true")]);
+            await world.SnapshotEverythingAsync(harness);
+            world.DeleteSilently(stripe);
+            await PruneSupport.NextSecondAsync();
+            var jobs = harness.Services.GetRequiredService<JobRegistry>();
+
+            var (job, error) = jobs.StartSnapshot("default", ["customer"], restart: false, prune: true, accounts: [A, B]);
+
+            Assert.Null(error);
+            Assert.NotNull(job);
+            await jobs.CompletionOf(job.Id).WaitAsync(TimeSpan.FromSeconds(90));
+            var view = SnapshotView.From(job);
+            Assert.Equal("Completed", view.State);
+            Assert.True(view.Prune);
+            Assert.Equal(1, view.Pruned);
+            Assert.Equal(1, view.Resources["customer"].Pruned);
         }
     }
 
