@@ -11,17 +11,18 @@ namespace StripeCdc.Sinks.Kafka;
 /// it had when the read began, the latest record per key kept (id, object type, last change, partition and
 /// offset; not the value), tombstones and deletes dropping their key. The last change is the value's
 /// <c>_event_created</c>, or the record's timestamp when metadata is off. One full read per pruned resource;
-/// a compacted topic keeps that bounded by the keys it holds.
+/// a compacted topic keeps that bounded by the keys it holds. Only the keys of the account asked for are kept:
+/// <c>{"id":…}</c> for the platform's own objects, <c>{"account":"acct_…","id":…}</c> for a connected account's.
 /// </summary>
 internal sealed class KafkaSinkInventory(KafkaClientConfigs configs) : ISinkInventory
 {
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
-    public async IAsyncEnumerable<HeldObject> ReadAsync(string topic, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<HeldObject> ReadAsync(string topic, string? account, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // librdkafka's consumer blocks: the read runs on a thread of its own.
-        var held = await Task.Factory.StartNew(() => Read(topic, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var held = await Task.Factory.StartNew(() => Read(topic, account, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         foreach (var item in held.Values)
         {
             yield return item;
@@ -74,7 +75,7 @@ internal sealed class KafkaSinkInventory(KafkaClientConfigs configs) : ISinkInve
             TaskScheduler.Default);
     }
 
-    private Dictionary<string, HeldObject> Read(string topic, CancellationToken cancellationToken)
+    private Dictionary<string, HeldObject> Read(string topic, string? account, CancellationToken cancellationToken)
     {
         var held = new Dictionary<string, HeldObject>(StringComparer.Ordinal);
         using var consumer = CreateConsumer();
@@ -113,7 +114,7 @@ internal sealed class KafkaSinkInventory(KafkaClientConfigs configs) : ISinkInve
 
                 if (!result.IsPartitionEOF && result.Offset.Value < end)
                 {
-                    Apply(held, result);
+                    Apply(held, account, result);
                 }
 
                 if (result.IsPartitionEOF || result.Offset.Value >= end - 1)
@@ -130,13 +131,15 @@ internal sealed class KafkaSinkInventory(KafkaClientConfigs configs) : ISinkInve
         return held;
     }
 
-    /// <summary>Keeps the latest state of the record's key: a tombstone or a delete removes it; a key without an id, or of a connected account, is left out.</summary>
-    private static void Apply(Dictionary<string, HeldObject> held, ConsumeResult<byte[], byte[]> result)
+    /// <summary>Keeps the latest state of the record's key: a tombstone or a delete removes it; a key without an id, or of another account, is left out.</summary>
+    private static void Apply(Dictionary<string, HeldObject> held, string? account, ConsumeResult<byte[], byte[]> result)
     {
-        if (ReadKeyId(result.Message.Key) is not { } id)
+        if (ReadKey(result.Message.Key) is not { } key || !string.Equals(key.Account, account, StringComparison.Ordinal))
         {
             return;
         }
+
+        var id = key.Id;
 
         var value = result.Message.Value;
         if (value is null || value.Length == 0)
@@ -178,10 +181,11 @@ internal sealed class KafkaSinkInventory(KafkaClientConfigs configs) : ISinkInve
         var changedAt = created is { } seconds
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : result.Message.Timestamp.UtcDateTime;
-        held[id] = new HeldObject(id, objectType, changedAt, string.Create(CultureInfo.InvariantCulture, $"{result.Partition.Value}:{result.Offset.Value}"));
+        held[id] = new HeldObject(id, objectType, changedAt, string.Create(CultureInfo.InvariantCulture, $"{result.Partition.Value}:{result.Offset.Value}"), account);
     }
 
-    private static string? ReadKeyId(byte[]? key)
+    /// <summary>The key's account (null when it names none: the platform's own object) and id; null when it is not such a key.</summary>
+    private static (string? Account, string Id)? ReadKey(byte[]? key)
     {
         if (key is null || key.Length == 0)
         {
@@ -190,13 +194,20 @@ internal sealed class KafkaSinkInventory(KafkaClientConfigs configs) : ISinkInve
 
         try
         {
-            // A connected account's key names its account: the platform's listing says nothing about it.
             using var document = JsonDocument.Parse(key);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && !document.RootElement.TryGetProperty("account", out _)
-                && document.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-                ? id.GetString()
-                : null;
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { } idText)
+            {
+                return null;
+            }
+
+            if (!root.TryGetProperty("account", out var account))
+            {
+                return (null, idText);
+            }
+
+            return account.ValueKind == JsonValueKind.String ? (account.GetString(), idText) : null;
         }
         catch (JsonException)
         {

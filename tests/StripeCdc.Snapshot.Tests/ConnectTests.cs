@@ -64,6 +64,37 @@ public sealed class ConnectTests
             Assert.Equal(A, reread.StripeAccount);
         }
 
+        [Fact]
+        public async Task A_connected_accounts_balance_tie_is_re_read_with_its_Stripe_Account_and_lands_in_its_row()
+        {
+            await using var stripe = await FakeStripeServer.StartAsync();
+            stripe.Data.SetSingleton("/v1/balance", Balance(9000));
+            stripe.Accounts.Add(A).SetSingleton("/v1/balance", Balance(3000));
+            stripe.Accounts.Add(B).SetSingleton("/v1/balance", Balance(7000));
+            var database = await postgres.Server.CreateDatabaseAsync();
+            using var harness = new SnapshotHarness(
+                stripe,
+                kafka: null,
+                settings: [("StripeCdc:Sink", "Postgres"), ("ConnectionStrings:postgres", database), ("TopicPrefix", ""), ("Connect", "true"), ("Resources", "balance")]);
+            await harness.StartHostedServiceAsync<TieRevalidationService>();
+
+            await ProcessAsync(harness, StripeObjects.Event("balance.available", Balance(5000), "evt_cbp1", Created));
+            await ProcessAsync(harness, StripeObjects.Event("balance.available", Balance(6000), "evt_cbb1", Created, account: B));
+            await ProcessAsync(harness, StripeObjects.Event("balance.available", Balance(2000), "evt_cba2", Created, account: A));
+            await ProcessAsync(harness, StripeObjects.Event("balance.available", Balance(1000), "evt_cba1", Created, account: A));
+
+            var metrics = harness.Services.GetRequiredService<PostgresSinkMetrics>();
+            Assert.True(await Eventually(() => metrics.Total(OutcomeNames.Revalidated) == 1), "the balance's tie was not revalidated");
+            Assert.Equal(
+                ["|5000", $"{A}|3000", $"{B}|6000"],
+                await ListAsync(database, "select account || '|' || (data->'available'->0->>'amount') from stripe.balance where id = 'balance' order by account"));
+            var reread = Assert.Single(stripe.Log.Requests, r => r.Path == "/v1/balance");
+            Assert.Equal(A, reread.StripeAccount);
+        }
+
+        private static string Balance(long available) =>
+            "{\"object\":\"balance\",\"available\":[{\"amount\":" + available + ",\"currency\":\"usd\"}],\"livemode\":false,\"pending\":[{\"amount\":0,\"currency\":\"usd\"}]}";
+
         private static async Task ProcessAsync(SnapshotHarness harness, string body)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -70,5 +70,6 @@ public static partial class StripeObjects
     }
 
     /// <summary>A thin (v2) event notification: no object, only a pointer to it.</summary>
-    public static string ThinEvent(string type = "v1.billing.meter.error_report_triggered", string id = "evt_test_65R9Ijk8BpJ9nFz") => "{\"id\":\"" + id + "\",\"object\":\"v2.core.event\",\"type\":\"" + type + "\",\"livemode\":false,\"created\":\"2026-11-20T18:45:12.000Z\",\"related_object\":{\"id\":\"mtr_test_61R9Ijk8BpJ9\",\"type\":\"billing.meter\",\"url\":\"/v1/billing/meters/mtr_test_61R9Ijk8BpJ9\"}}";
+    /// <param name="context">The thin event's <c>context</c>: the connected account it belongs to; none when null.</param>
+    public static string ThinEvent(string type = "v1.billing.meter.error_report_triggered", string id = "evt_test_65R9Ijk8BpJ9nFz", string? context = null) => "{\"id\":\"" + id + "\",\"object\":\"v2.core.event\",\"type\":\"" + type + "\"," + (context is null ? "" : "\"context\":\"" + context + "\",") + "\"livemode\":false,\"created\":\"2026-11-20T18:45:12.000Z\",\"related_object\":{\"id\":\"mtr_test_61R9Ijk8BpJ9\",\"type\":\"billing.meter\",\"url\":\"/v1/billing/meters/mtr_test_61R9Ijk8BpJ9\"}}";
 }

@@ -64,7 +64,7 @@ internal static class SnapshotCommands
                     {
                         Name = "prune",
                         Label = "Prune missed deletes",
-                        Description = "After each complete listing, objects the sink holds that Stripe no longer has (checked one GET each) become deletes.",
+                        Description = "After each complete listing, objects the sink holds that Stripe no longer has (checked one GET each) become deletes; with connected accounts, per account.",
                         InputType = InputType.Boolean,
                         Value = "false",
                     },

@@ -96,7 +96,8 @@ internal sealed record SnapshotView(string Id, string Source, string State, Date
                     all.Sum(x => x.ResumedFrom),
                     Math.Round(all.Sum(x => x.ObjectsPerSecond), 1),
                     Math.Round(all.Count == 0 ? 0 : all.Max(x => x.Elapsed.TotalSeconds), 3),
-                    all.Select(x => x.Error).FirstOrDefault(e => e is not null));
+                    all.Select(x => x.Error).FirstOrDefault(e => e is not null),
+                    all.Sum(x => x.Pruned));
             },
             StringComparer.Ordinal);
 }

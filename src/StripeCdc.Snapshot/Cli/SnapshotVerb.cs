@@ -23,6 +23,7 @@ internal static class SnapshotVerb
         {
             Description = "After each complete listing, write a delete for every object the sink holds that was not listed, "
                 + "has not changed since the listing began, and that Stripe answers 404 (or deleted: true) for when asked by id. "
+                + "With --accounts, each connected account's objects are compared with its own listing and asked for with its Stripe-Account. "
                 + "Needs the Kafka or Postgres sink.",
         };
         var accounts = CliValues.ListOption(
@@ -51,7 +52,7 @@ internal static class SnapshotVerb
                 services.GetRequiredService<TimeProvider>(),
                 parsed.GetValue(prune),
                 parsed.GetValue(accounts));
-            if (JobRegistry.CheckAccounts(source, job.AccountsRequested, job.Prune) is { } accountsError)
+            if (JobRegistry.CheckAccounts(source, job.AccountsRequested) is { } accountsError)
             {
                 return context.Fail(accountsError, ExitCodes.Usage);
             }

@@ -56,7 +56,7 @@ internal sealed partial class JobRegistry(
             return (null, SnapshotPruner.NoInventory);
         }
 
-        if (CheckAccounts(source, accounts, prune) is { } accountsError)
+        if (CheckAccounts(source, accounts) is { } accountsError)
         {
             return (null, accountsError);
         }
@@ -80,9 +80,9 @@ internal sealed partial class JobRegistry(
 
     /// <summary>
     /// What is wrong with <c>--accounts</c> (SPEC §12), or null: only a Connect source has connected accounts; each entry
-    /// is <c>all</c> or an <c>acct_…</c> id; pruning per account is not done.
+    /// is <c>all</c> or an <c>acct_…</c> id.
     /// </summary>
-    public static string? CheckAccounts(SourceSettings source, IReadOnlyList<string>? accounts, bool prune)
+    public static string? CheckAccounts(SourceSettings source, IReadOnlyList<string>? accounts)
     {
         if (accounts is not { Count: > 0 })
         {
@@ -99,7 +99,7 @@ internal sealed partial class JobRegistry(
             return $"'{bad}' is not a connected account id (acct_…) or 'all'.";
         }
 
-        return prune ? "--prune does not run with --accounts: a connected account's objects are not pruned yet." : null;
+        return null;
     }
 
     public (ReconciliationJob? Job, string? Error) StartReconciliation(string sourceName, DateTimeOffset? from, DateTimeOffset? to, bool onlyFailedDeliveries, string? account = null)

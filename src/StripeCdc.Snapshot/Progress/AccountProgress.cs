@@ -9,6 +9,8 @@ internal sealed class AccountProgress(string account, IReadOnlyList<string> reso
 
     public long Objects => Resources.Sum(r => r.Objects);
 
+    public long Pruned => Resources.Sum(r => r.Pruned);
+
     public bool IsFinished => Resources.All(r => r.IsFinished);
 
     public JobState State =>

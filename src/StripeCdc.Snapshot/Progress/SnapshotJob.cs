@@ -20,7 +20,7 @@ internal sealed class SnapshotJob(string id, string source, IReadOnlyList<string
     /// <summary>After each complete listing, write deletes for held objects Stripe no longer has (<c>--prune</c>).</summary>
     public bool Prune { get; } = prune;
 
-    public long Pruned => Resources.Sum(r => r.Pruned);
+    public long Pruned => PerAccount ? Accounts.Sum(a => a.Pruned) : Resources.Sum(r => r.Pruned);
 
     /// <summary><c>--accounts</c>: <c>all</c>, or the connected accounts' ids; null for the platform's own account.</summary>
     public IReadOnlyList<string>? AccountsRequested { get; } = accounts is { Count: > 0 } ? accounts : null;

@@ -48,7 +48,8 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
     /// <summary>
     /// Writes the deletes <c>snapshot --prune</c> confirmed (SPEC §6, missed deletes): each object as a synthetic
     /// <c>&lt;prefix&gt;.pruned</c> event at <paramref name="readAt"/> (when its <c>GET</c> was asked), run as
-    /// <see cref="RecordKind.Prune"/>, so the records carry <c>__op=d</c> and <c>__changeType=DELETE</c>.
+    /// <see cref="RecordKind.Prune"/>, so the records carry <c>__op=d</c> and <c>__changeType=DELETE</c>. A connected
+    /// account's deletes carry its <paramref name="account"/>, so they are keyed as its live events are.
     /// </summary>
     public async Task EmitPrunedAsync(
         SourceSettings source,
@@ -56,7 +57,8 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
         SnapshotResource resource,
         IReadOnlyList<(string Id, ReadOnlyMemory<byte> Object, DateTimeOffset ReadAt)> pruned,
         bool livemode,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? account = null)
     {
         var contexts = new RecordContext[pruned.Count];
         var work = new Task[pruned.Count];
@@ -69,7 +71,8 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
                 json.Span,
                 readAt.ToUnixTimeSeconds(),
                 StripeConfiguration.ApiVersion,
-                livemode);
+                livemode,
+                account);
             (contexts[i], work[i]) = Start(source, body, readAt, RecordKind.Prune, cancellationToken);
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Stripe;
+using StripeCdc.Checkpoints;
 using StripeCdc.Configuration;
 using StripeCdc.Sinks;
 using StripeCdc.StripeApi;
@@ -13,7 +14,9 @@ namespace StripeCdc.Snapshot.Snapshots;
 /// sink holds for it whose last change is older than the listing (so it was not listed: a listed object got a
 /// read stamped at or after the listing's start) is asked for with a <c>GET</c>; a <c>404 resource_missing</c>
 /// or <c>deleted: true</c> becomes a delete through the pipeline. An object the <c>GET</c> finds is left alone.
-/// The <c>GET</c>s draw on the source's request budget, with its retries, like every other call.
+/// The <c>GET</c>s draw on the source's request budget, with its retries, like every other call. A connected
+/// account's listing (<c>--accounts</c>) is compared with what the sink holds for that account only, its <c>GET</c>s
+/// carry its <c>Stripe-Account</c>, and its deletes carry the account, as its live events do (SPEC §12).
 /// </summary>
 internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvider time, ILogger<SnapshotPruner> logger, ISinkInventory? inventory = null)
 {
@@ -30,10 +33,14 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
         source.SelectedTopic(resource.RoutedResource(source.Options.Routing))
         ?? (source.Options.UnselectedResourceBehavior == UnselectedResourceBehavior.DefaultTopic ? source.DefaultTopic : null);
 
-    /// <summary>Prunes one resource whose listing began at <paramref name="listingStartedAt"/> and read to its end; returns the deletes written.</summary>
+    /// <summary>
+    /// Prunes one resource of one account (<paramref name="account"/>; null for the platform's own) whose listing began
+    /// at <paramref name="listingStartedAt"/> and read to its end; returns the deletes written.
+    /// </summary>
     public async Task<long> PruneAsync(
         SourceSettings source,
         StripeApiClient api,
+        string? account,
         SnapshotResource resource,
         string runId,
         DateTimeOffset listingStartedAt,
@@ -52,7 +59,7 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
         // Reads carry whole seconds: a listed object's read is stamped at or after the second the listing began in.
         var threshold = DateTimeOffset.FromUnixTimeSeconds(listingStartedAt.ToUnixTimeSeconds());
         var candidates = new List<HeldObject>();
-        await foreach (var held in inventory.ReadAsync(topic, cancellationToken))
+        await foreach (var held in inventory.ReadAsync(topic, account, cancellationToken))
         {
             if (held.ObjectType == resource.Name && held.ChangedAt < threshold)
             {
@@ -60,14 +67,15 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
             }
         }
 
-        LogCandidates(source.Name, resource.Name, candidates.Count, topic);
+        var scope = CheckpointScope.Of(source.Name, account);
+        LogCandidates(scope, resource.Name, candidates.Count, topic);
         var gone = new ConcurrentQueue<(string Id, ReadOnlyMemory<byte> Object, DateTimeOffset ReadAt)>();
         await Parallel.ForEachAsync(
             candidates,
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (held, token) =>
             {
-                if (await ConfirmGoneAsync(source, api, resource, topic, held, token) is { } deleted)
+                if (await ConfirmGoneAsync(scope, api, account, resource, topic, held, token) is { } deleted)
                 {
                     gone.Enqueue(deleted);
                 }
@@ -76,17 +84,18 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
         var all = gone.ToArray();
         for (var i = 0; i < all.Length; i += WriteBatch)
         {
-            await emitter.EmitPrunedAsync(source, runId, resource, all[i..Math.Min(all.Length, i + WriteBatch)], api.IsLive, cancellationToken);
+            await emitter.EmitPrunedAsync(source, runId, resource, all[i..Math.Min(all.Length, i + WriteBatch)], api.IsLive, cancellationToken, account);
         }
 
-        LogPruned(source.Name, resource.Name, all.Length);
+        LogPruned(scope, resource.Name, all.Length);
         return all.Length;
     }
 
     /// <summary>The delete to write when the <c>GET</c> says the object is gone; null when Stripe still has it, or it cannot be asked.</summary>
     private async Task<(string Id, ReadOnlyMemory<byte> Object, DateTimeOffset ReadAt)?> ConfirmGoneAsync(
-        SourceSettings source,
+        string scope,
         StripeApiClient api,
+        string? account,
         SnapshotResource resource,
         string topic,
         HeldObject held,
@@ -96,7 +105,7 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
         var heldObject = value is { } bytes ? StripAppendedFields(bytes.Span) : null;
         if (RetrievePath(resource, held.Id, heldObject) is not { } path)
         {
-            LogNoRetrievePath(source.Name, resource.Name, held.Id);
+            LogNoRetrievePath(scope, resource.Name, held.Id);
             return null;
         }
 
@@ -104,7 +113,7 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
         byte[] found;
         try
         {
-            found = await api.GetAsync(path, [], cancellationToken);
+            found = await api.GetAsync(path, [], cancellationToken, account);
         }
         catch (StripeApiException ex) when (ex.StatusCode == 404)
         {
@@ -114,7 +123,7 @@ internal sealed partial class SnapshotPruner(SnapshotEmitter emitter, TimeProvid
             }
 
             // Not "no such object" but no such URL: the resource has no retrieve path, so nothing can be confirmed.
-            LogNoRetrieveEndpoint(source.Name, resource.Name, path);
+            LogNoRetrieveEndpoint(scope, resource.Name, path);
             return null;
         }
 

@@ -158,17 +158,17 @@ internal sealed partial class SnapshotRunner(
         }
 
         // Only here is the listing complete: every page read, in this run or resumed to its end.
-        if (job.Prune && !resource.IsSingleton && account is null)
+        if (job.Prune && !resource.IsSingleton)
         {
             if (checkpoint.StartedAt is not { } listingStartedAt)
             {
                 // A checkpoint from a version that did not record when its listing began.
-                LogNotPruned(source.Name, resource.Name);
+                LogNotPruned(scope, resource.Name);
                 return;
             }
 
             progress.Pruning();
-            progress.PrunedObjects(await pruner.PruneAsync(source, api, resource, checkpoint.RunId, listingStartedAt, cancellationToken));
+            progress.PrunedObjects(await pruner.PruneAsync(source, api, account, resource, checkpoint.RunId, listingStartedAt, cancellationToken));
         }
     }
 
