@@ -228,9 +228,10 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IReconcil
                 var checkpoint = JsonSerializer.Deserialize<ResourceCheckpoint>(message.Value, Json)!;
                 _checkpoints[key] = (key[11..slash], checkpoint);
             }
-            else if (key.StartsWith("reconciliation/", StringComparison.Ordinal))
+            else if (key.StartsWith("reconciliation/", StringComparison.Ordinal)
+                && JsonSerializer.Deserialize<ReconciliationPosition>(message.Value, Json) is { } position)
             {
-                _positions[key] = JsonSerializer.Deserialize<ReconciliationPosition>(message.Value, Json)!;
+                _positions[key] = position;
             }
         }
         catch (JsonException)
