@@ -58,10 +58,11 @@ public static class KafkaHostingExtensions
             ? new IdleService()
             : sp.GetRequiredService<KafkaModuleFlagStore>());
 
-        // Snapshot checkpoints, for a worker that asks for them (StripeCdc:Snapshot:CheckpointStore).
+        // Snapshot checkpoints and reconciliation positions (one topic), for a worker that asks for them (StripeCdc:Snapshot:CheckpointStore).
         services.AddOptions<KafkaCheckpointOptions>();
         services.TryAddSingleton<KafkaCheckpointStore>();
         services.TryAddKeyedSingleton<ICheckpointStore>(KafkaCheckpointOptions.ServiceKey, (sp, _) => sp.GetRequiredService<KafkaCheckpointStore>());
+        services.TryAddKeyedSingleton<IReconciliationPositionStore>(KafkaCheckpointOptions.ServiceKey, (sp, _) => sp.GetRequiredService<KafkaCheckpointStore>());
         return services;
     }
 

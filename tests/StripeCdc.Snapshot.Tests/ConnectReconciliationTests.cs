@@ -57,13 +57,13 @@ public sealed class ConnectReconciliationTests
         var from = DateTimeOffset.FromUnixTimeSeconds(now - 3600);
 
         var first = await ReconcileAsync(harness, A, from);
-        Assert.Equal(first.To, positions.Get("default", A));
-        Assert.Null(positions.Get("default", B));
+        Assert.Equal(first.To, await positions.GetAsync("default", A, CancellationToken.None));
+        Assert.Null(await positions.GetAsync("default", B, CancellationToken.None));
         var second = await ReconcileAsync(harness, A, from);
         var ofB = await ReconcileAsync(harness, B, from);
 
         Assert.Equal(first.To, second.From);
-        Assert.Equal(second.To, positions.Get("default", A));
+        Assert.Equal(second.To, await positions.GetAsync("default", A, CancellationToken.None));
         Assert.Equal((1, 0L), (first.Delivered, second.Listed));
         var listings = stripe.Log.Requests.Where(r => r.Path == "/v1/events" && r.StripeAccount == A).ToList();
         Assert.Equal(2, listings.Count);
@@ -71,7 +71,7 @@ public sealed class ConnectReconciliationTests
 
         // B has a position of its own; A's did not move it.
         Assert.Equal(from, ofB.From);
-        Assert.Equal(ofB.To, positions.Get("default", B));
+        Assert.Equal(ofB.To, await positions.GetAsync("default", B, CancellationToken.None));
     }
 
     [Fact]

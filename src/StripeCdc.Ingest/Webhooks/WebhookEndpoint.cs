@@ -149,7 +149,7 @@ internal sealed partial class WebhookEndpoint(
             }
             catch (Exception ex) when (ex is OperationCanceledException or SinkException)
             {
-                Count(source, OutcomeNames.NotCommitted, started);
+                Count(source, OutcomeNames.NotCommitted, started, context);
                 LogNotCommitted(source.Name, ex is OperationCanceledException ? "deadline passed" : ex.Message);
                 await WebhookResponses.UnavailableAsync(http, _options.RetryAfter, "The event could not be committed to the sink in time; retry later.");
                 return;
@@ -157,12 +157,12 @@ internal sealed partial class WebhookEndpoint(
             catch (MalformedEventException ex)
             {
                 // Only reachable with the DeadLetter module switched off.
-                Count(source, OutcomeNames.Rejected, started);
+                Count(source, OutcomeNames.Rejected, started, context);
                 await WebhookResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
                 return;
             }
 
-            Count(source, OutcomeNames.Of(context.Outcome), started);
+            Count(source, OutcomeNames.Of(context.Outcome), started, context);
             var status = StatusFor(context);
             if (status == StatusCodes.Status200OK)
             {
@@ -185,8 +185,14 @@ internal sealed partial class WebhookEndpoint(
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    private void Count(SourceSettings source, string outcome, long started) =>
-        metrics.EventHandled(source.Name, outcome, Stopwatch.GetElapsedTime(started));
+    private void Count(SourceSettings source, string outcome, long started, RecordContext? context = null) =>
+        metrics.EventHandled(source.Name, outcome, Stopwatch.GetElapsedTime(started), AccountKindOf(source, context));
+
+    /// <summary>Whose event it was, as a bounded label; a Connect source's request whose event was never read is of an unknown account.</summary>
+    private static string AccountKindOf(SourceSettings source, RecordContext? context) =>
+        !source.Options.Connect ? AccountKind.Platform
+        : context is { IsEventParsed: true } ? AccountKind.Of(context.ConnectedAccount)
+        : AccountKind.Unknown;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}': an event was not committed ({Reason}); answered 503 so Stripe redelivers it.")]
     private partial void LogNotCommitted(string source, string reason);

@@ -12,13 +12,14 @@ namespace StripeCdc.Sinks.Kafka;
 /// Checkpoints on a compacted Kafka topic, as Kafka Connect keeps source offsets, so any worker of the
 /// deployment can resume a snapshot another one left. The topic (one partition is plenty) holds the checkpoints
 /// (key <c>checkpoint/&lt;source&gt;/&lt;resource&gt;</c>, value the <see cref="ResourceCheckpoint"/> as JSON) and
-/// the leases (key <c>lease/&lt;source&gt;/&lt;resource&gt;</c>, value a <see cref="LeaseClaim"/>). A connected account's
+/// the leases (key <c>lease/&lt;source&gt;/&lt;resource&gt;</c>, value a <see cref="LeaseClaim"/>) and the connected accounts'
+/// reconciliation positions (key <c>reconciliation/&lt;source&gt;/&lt;acct_…&gt;</c>, value a <see cref="ReconciliationPosition"/>). A connected account's
 /// keys put <c>&lt;source&gt;/&lt;acct_…&gt;</c> in place of the source (<see cref="CheckpointScope"/>). Every worker
 /// reads the topic (first use) and tails it; <see cref="LeaseLog"/> makes them agree on each lease's holder.
 /// A holder renews its lease every third of <c>CheckpointLease</c>; a killed worker's lease runs out, and
 /// another worker takes the resource over from the last checkpoint.
 /// </summary>
-internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposable
+internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IReconciliationPositionStore, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan ReadBackTimeout = TimeSpan.FromSeconds(30);
@@ -29,6 +30,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     private readonly TimeProvider _time;
     private readonly ILogger<KafkaCheckpointStore> _logger;
     private readonly ConcurrentDictionary<string, (string Source, ResourceCheckpoint Checkpoint)> _checkpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ReconciliationPosition> _positions = new(StringComparer.Ordinal);
     private readonly LeaseLog _leases = new();
     private readonly Lock _leaseLock = new();
     private readonly Lazy<Task> _start;
@@ -71,6 +73,20 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
     {
         _start.Value.GetAwaiter().GetResult();
         return [.. _checkpoints.Values];
+    }
+
+    public async ValueTask<IReadOnlyList<ReconciliationPosition>> LoadAllAsync(CancellationToken cancellationToken)
+    {
+        await _start.Value.WaitAsync(cancellationToken);
+        return [.. _positions.Values];
+    }
+
+    public async ValueTask SaveAsync(ReconciliationPosition position, CancellationToken cancellationToken)
+    {
+        await _start.Value.WaitAsync(cancellationToken);
+        var key = PositionKey(position.Source, position.Account);
+        await ProduceAsync(key, JsonSerializer.SerializeToUtf8Bytes(position, Json), cancellationToken);
+        _positions[key] = position;
     }
 
     public async ValueTask<ISnapshotLease> AcquireAsync(string source, string resource, CancellationToken cancellationToken)
@@ -182,7 +198,7 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
             throw new InvalidOperationException($"The checkpoint topic '{_options.Topic}' could not be read within {ReadBackTimeout}.", ex);
         }
 
-        LogLoaded(_options.Topic, _checkpoints.Count);
+        LogLoaded(_options.Topic, _checkpoints.Count, _positions.Count);
     }
 
     private List<TopicPartition> EnsureTopic() =>
@@ -212,6 +228,11 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
                 var checkpoint = JsonSerializer.Deserialize<ResourceCheckpoint>(message.Value, Json)!;
                 _checkpoints[key] = (key[11..slash], checkpoint);
             }
+            else if (key.StartsWith("reconciliation/", StringComparison.Ordinal)
+                && JsonSerializer.Deserialize<ReconciliationPosition>(message.Value, Json) is { } position)
+            {
+                _positions[key] = position;
+            }
         }
         catch (JsonException)
         {
@@ -221,10 +242,12 @@ internal sealed partial class KafkaCheckpointStore : ICheckpointStore, IDisposab
 
     private static string CheckpointKey(string source, string resource) => $"checkpoint/{source}/{resource}";
 
+    private static string PositionKey(string source, string account) => $"reconciliation/{source}/{account}";
+
     private static string LeaseKey(string source, string resource) => $"lease/{source}/{resource}";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot checkpoints: read topic '{Topic}', {Count} checkpoint(s).")]
-    private partial void LogLoaded(string topic, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot checkpoints: read topic '{Topic}', {Count} checkpoint(s), {Positions} reconciliation position(s).")]
+    private partial void LogLoaded(string topic, int count, int positions);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot checkpoints: reading the topic failed: {Reason}")]
     private partial void LogTailError(string reason);

@@ -41,8 +41,10 @@ internal static class AdminEndpoints
         });
 
         // Where each connected account's reconciliation stands (per-account detail lives here and in the logs, not in metric labels).
-        app.MapGet("/reconciliations/positions", (string? source, AccountReconciliationPositions positions) =>
-            Results.Ok(positions.Of(source ?? SourceCatalog.DefaultSourceName)));
+        app.MapGet("/reconciliations/positions", async (string? source, SourceCatalog sources, AccountReconciliationPositions positions, CancellationToken cancellationToken) =>
+            sources.Find(source ?? SourceCatalog.DefaultSourceName) is { } found
+                ? Results.Ok(await positions.OfAsync(found.Name, cancellationToken))
+                : Results.Problem($"No source named '{source}'.", statusCode: StatusCodes.Status400BadRequest));
         app.MapGet("/reconciliations/{id}", (string id, JobRegistry jobs) =>
             jobs.FindReconciliation(id) is { } job ? Results.Ok(ReconciliationView.Of(job)) : Results.NotFound());
 

@@ -114,6 +114,11 @@ internal sealed partial class JobRegistry(
             return (null, "'from' must be before 'to'.");
         }
 
+        if (account is not null && CheckReconciledAccount(source, account) is { } accountError)
+        {
+            return (null, accountError);
+        }
+
         var job = new ReconciliationJob(
             "recon_" + Guid.NewGuid().ToString("N")[..16],
             source.Name,
@@ -124,6 +129,17 @@ internal sealed partial class JobRegistry(
         _reconciliations[job.Id] = job;
         Track(job.Id, reconciler.RunAsync(job, lifetime.ApplicationStopping));
         return (job, null);
+    }
+
+    /// <summary>What is wrong with reconciling one connected <paramref name="account"/> of <paramref name="source"/> (SPEC §12), or null.</summary>
+    public static string? CheckReconciledAccount(SourceSettings source, string account)
+    {
+        if (!source.Options.Connect)
+        {
+            return $"'account' needs a Connect source: source '{source.Name}' is not one (set StripeCdc:Sources:{source.Name}:Connect=true for a Connect platform's endpoint).";
+        }
+
+        return CheckpointScope.IsAccountId(account) ? null : $"'{account}' is not a connected account id (acct_…).";
     }
 
     /// <summary>Starts again the snapshots a previous process left unfinished (found in the checkpoints).</summary>

@@ -49,15 +49,11 @@ internal static class SnapshotServiceCollectionExtensions
             kafka.Lease = snapshot.Value.CheckpointLease;
         });
 
-        // The Kafka integration registers its store when ConnectionStrings:kafka is set.
-        services.TryAddSingleton<ICheckpointStore>(sp =>
-            sp.GetRequiredService<IOptions<SnapshotOptions>>().Value.CheckpointStore switch
-            {
-                CheckpointStoreKind.Kafka => sp.GetKeyedService<ICheckpointStore>(KafkaCheckpointOptions.ServiceKey)
-                    ?? throw new InvalidOperationException("StripeCdc:Snapshot:CheckpointStore=Kafka needs ConnectionStrings:kafka (ConnectionStrings__kafka) set to host:port[,host:port]."),
-                CheckpointStoreKind.File => sp.GetRequiredService<FileCheckpointStore>(),
-                _ => sp.GetKeyedService<ICheckpointStore>(KafkaCheckpointOptions.ServiceKey) ?? sp.GetRequiredService<FileCheckpointStore>(),
-            });
+        // The Kafka integration registers its store when ConnectionStrings:kafka is set; reconciliation positions live
+        // wherever the checkpoints do.
+        services.TryAddSingleton<FileReconciliationPositionStore>();
+        services.TryAddSingleton(sp => SelectStore<ICheckpointStore>(sp, sp.GetRequiredService<FileCheckpointStore>));
+        services.TryAddSingleton(sp => SelectStore<IReconciliationPositionStore>(sp, sp.GetRequiredService<FileReconciliationPositionStore>));
         services.TryAddSingleton<SnapshotEmitter>();
         services.TryAddSingleton<SnapshotPruner>();
         services.TryAddSingleton<Progress.SnapshotRateMetrics>();
@@ -70,6 +66,17 @@ internal static class SnapshotServiceCollectionExtensions
         services.TryAddSingleton<WebhookRegistrar>();
         return services;
     }
+
+    /// <summary>The Kafka or the File store, as <c>StripeCdc:Snapshot:CheckpointStore</c> says (Auto: Kafka when it is configured).</summary>
+    private static T SelectStore<T>(IServiceProvider services, Func<T> file)
+        where T : class =>
+        services.GetRequiredService<IOptions<SnapshotOptions>>().Value.CheckpointStore switch
+        {
+            CheckpointStoreKind.Kafka => services.GetKeyedService<T>(KafkaCheckpointOptions.ServiceKey)
+                ?? throw new InvalidOperationException("StripeCdc:Snapshot:CheckpointStore=Kafka needs ConnectionStrings:kafka (ConnectionStrings__kafka) set to host:port[,host:port]."),
+            CheckpointStoreKind.File => file(),
+            _ => services.GetKeyedService<T>(KafkaCheckpointOptions.ServiceKey) ?? file(),
+        };
 
     /// <summary>
     /// The snapshot resources a source selects — by name, or because their live events land in a selected

@@ -28,10 +28,8 @@ internal sealed partial class Reconciler(
     IOptions<SnapshotOptions> options,
     TimeProvider time,
     ILogger<Reconciler> logger,
-    AccountReconciliationPositions? positions = null)
+    AccountReconciliationPositions positions)
 {
-    private readonly AccountReconciliationPositions _positions = positions ?? new AccountReconciliationPositions();
-
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
     public async Task RunAsync(ReconciliationJob job, CancellationToken cancellationToken)
@@ -50,7 +48,7 @@ internal sealed partial class Reconciler(
             var from = job.From < now - Retention ? now - Retention : job.From;
 
             // A connected account lists from where its last run ended, when that is inside the window.
-            if (job.Account is { } account && _positions.Get(source.Name, account) is { } position && position > from)
+            if (job.Account is { } account && await positions.GetAsync(source.Name, account, cancellationToken) is { } position && position > from)
             {
                 from = position;
             }
@@ -84,7 +82,7 @@ internal sealed partial class Reconciler(
 
             if (job.Account is { } reconciled)
             {
-                _positions.Advance(source.Name, reconciled, to);
+                await SavePositionAsync(source.Name, reconciled, to, cancellationToken);
             }
 
             LogReconciled(job.Source, job.Account ?? "", job.Listed, job.Delivered, job.AlreadyCommitted);
@@ -98,6 +96,20 @@ internal sealed partial class Reconciler(
         {
             LogFailed(ex, job.Source);
             job.Finish(JobState.Failed, ex.Message);
+        }
+    }
+
+    // The run itself succeeded: a position not stored only makes the account's next run list its window again,
+    // which the ledger makes harmless, so it is a warning and not a failed run.
+    private async Task SavePositionAsync(string source, string account, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await positions.AdvanceAsync(source, account, to, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            LogPositionNotSaved(ex, source, account);
         }
     }
 
@@ -172,6 +184,9 @@ internal sealed partial class Reconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}' account '{Account}': reconciliation listed {Listed} events, delivered {Delivered}, {AlreadyCommitted} were already committed.")]
     private partial void LogReconciled(string source, string account, long listed, long delivered, long alreadyCommitted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source '{Source}' account '{Account}': the reconciliation position could not be stored; the account's next run lists its whole window.")]
+    private partial void LogPositionNotSaved(Exception exception, string source, string account);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Source '{Source}': reconciliation failed.")]
     private partial void LogFailed(Exception exception, string source);

@@ -42,7 +42,7 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
             (contexts[i], work[i]) = Start(source, body, readAt, RecordKind.Snapshot, cancellationToken);
         }
 
-        await CompleteAsync(resource, contexts, work);
+        await CompleteAsync(resource, contexts, work, AccountKind.Of(account));
     }
 
     /// <summary>
@@ -76,7 +76,7 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
             (contexts[i], work[i]) = Start(source, body, readAt, RecordKind.Prune, cancellationToken);
         }
 
-        await CompleteAsync(resource, contexts, work, pruning: true);
+        await CompleteAsync(resource, contexts, work, AccountKind.Platform, pruning: true);
     }
 
     /// <summary>Runs one synthetic event through the pipeline, unsigned (it was read from the API, not received).</summary>
@@ -93,7 +93,7 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
     /// <summary>The event id of a pruned object's delete: <c>prune:&lt;run id&gt;:&lt;resource&gt;:&lt;object id&gt;</c>.</summary>
     public static string PrunedEventId(string runId, string resource, string objectId) => $"prune:{runId}:{resource}:{objectId}";
 
-    private async Task CompleteAsync(SnapshotResource resource, RecordContext[] contexts, Task[] work, bool pruning = false)
+    private async Task CompleteAsync(SnapshotResource resource, RecordContext[] contexts, Task[] work, string accountKind, bool pruning = false)
     {
         await Task.WhenAll(work);
         foreach (var context in contexts)
@@ -106,7 +106,7 @@ internal sealed class SnapshotEmitter(RecordPipeline pipeline, StripeCdcMetrics 
 
             if (!pruning)
             {
-                metrics.SnapshotObjectRead(resource.Name);
+                metrics.SnapshotObjectRead(resource.Name, accountKind);
             }
         }
     }

@@ -1,7 +1,11 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StripeCdc.Ingest.Tests.Support;
+using StripeCdc.Telemetry;
 using StripeCdc.Testing;
 
 namespace StripeCdc.Ingest.Tests.Connect;
@@ -51,6 +55,50 @@ public sealed class ConnectIngestTests
             var dlq = Assert.Single(kafka.Read(platform.DeadLetterTopic, 1));
             Assert.True(dlq.Message.Headers.TryGetLastBytes("__dlq_account", out var account));
             Assert.Equal(A, Encoding.UTF8.GetString(account));
+        }
+        [Fact]
+        public async Task Events_are_counted_as_platform_or_connected_never_by_account_id()
+        {
+            var (platform, connect) = Sources(new TestSource(), "customer,invoice,balance");
+            await using var server = await IngestServer.StartAsync(kafka, platform.Settings);
+            var meterFactory = server.App.Services.GetRequiredService<IMeterFactory>();
+            var events = new ConcurrentQueue<(string? Source, string? Kind)>();
+            var tagValues = new ConcurrentBag<string>();
+            using var listener = new MeterListener
+            {
+                InstrumentPublished = (instrument, l) =>
+                {
+                    if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Meter.Name == StripeCdcTelemetry.MeterName)
+                    {
+                        l.EnableMeasurementEvents(instrument);
+                    }
+                },
+            };
+            listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+            {
+                string? source = null, kind = null;
+                foreach (var tag in tags)
+                {
+                    tagValues.Add(tag.Value?.ToString() ?? "");
+                    source = tag.Key == "stripecdc.source" ? (string?)tag.Value : source;
+                    kind = tag.Key == AccountKind.TagName ? (string?)tag.Value : kind;
+                }
+
+                if (instrument.Name == "stripecdc.events")
+                {
+                    events.Enqueue((source, kind));
+                }
+            });
+            listener.Start();
+
+            await SendAllAsync(server.Client, platform, connect);
+
+            // On the Connect endpoint: six events of A or B and the platform's own; the plain endpoint's event is the platform's whatever it says.
+            Assert.Equal(
+                [("connect", AccountKind.Connected), ("connect", AccountKind.Platform), ("default", AccountKind.Platform)],
+                events.GroupBy(e => e).Select(g => g.Key).Order());
+            Assert.Equal(6, events.Count(e => e == ("connect", AccountKind.Connected)));
+            Assert.DoesNotContain(tagValues, v => v.Contains("acct_", StringComparison.Ordinal));
         }
     }
 
