@@ -14,7 +14,7 @@ namespace StripeCdc.Sinks.Kafka;
 /// Backfill requests of new connected accounts on a compacted topic: one record per account, key
 /// <c>backfill/&lt;source&gt;/&lt;acct_…&gt;</c>, value the request as JSON, so a repeated request is the same key and
 /// compaction keeps one. Each service reads the topic at start (only when a source has
-/// <c>ConnectBackfillNewAccounts</c>) and tails it, so the worker learns an account the ingest wrote within moments.
+/// <c>ConnectBackfillNewAccounts</c>; a command-line run on first use) and tails it, so the worker learns an account the ingest wrote within moments.
 /// The topic follows the sink, not the worker's checkpoint store: a worker with file checkpoints reads it too.
 /// </summary>
 internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillRequests, IHostedService, IDisposable
@@ -30,7 +30,7 @@ internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillReq
     private readonly Lock _lock = new();
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private readonly List<AccountBackfillRequest> _requests = [];
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lazy<Task> _load;
     private TopicFollower? _follower;
 
     public KafkaAccountBackfillRequests(
@@ -45,11 +45,12 @@ internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillReq
         _connection = connection;
         _sources = sources;
         _logger = logger;
+        _load = new Lazy<Task>(LoadAsync);
     }
 
     public async ValueTask RequestAsync(AccountBackfillRequest request, CancellationToken cancellationToken)
     {
-        await _started.Task.WaitAsync(cancellationToken);
+        await _load.Value.WaitAsync(cancellationToken);
         var key = Key(request.Source, request.Account);
         try
         {
@@ -68,24 +69,25 @@ internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillReq
 
     public async ValueTask<IReadOnlyList<AccountBackfillRequest>> ReadAsync(long position, CancellationToken cancellationToken)
     {
-        await _started.Task.WaitAsync(cancellationToken);
+        await _load.Value.WaitAsync(cancellationToken);
         lock (_lock)
         {
             return position >= _requests.Count ? [] : _requests[(int)Math.Max(0, position)..];
         }
     }
 
+    /// <summary>Reads the topic before the service takes traffic, when a source asks for requests; otherwise it is never touched.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!_sources.All.Any(s => s.Options.ConnectBackfillNewAccounts))
+        if (_sources.All.Any(s => s.Options.ConnectBackfillNewAccounts))
         {
-            // Nobody asks: no topic is needed, and a caller is told so rather than left waiting.
-            _started.TrySetException(new InvalidOperationException("No source has ConnectBackfillNewAccounts on."));
-            _ = _started.Task.Exception;
-            return;
+            await _load.Value.WaitAsync(cancellationToken);
         }
+    }
 
-        var partitions = await Task.Run(() => CompactedTopic.Ensure(_configs, _options.Topic, "connected-account request", KafkaAccountRequestOptions.TopicKey), cancellationToken);
+    private async Task LoadAsync()
+    {
+        var partitions = await Task.Run(() => CompactedTopic.Ensure(_configs, _options.Topic, "connected-account request", KafkaAccountRequestOptions.TopicKey));
         _follower = new TopicFollower(
             "connect-accounts-tail",
             TopicFollower.Consumer(_configs, "the connected-account requests", "stripecdc-accounts-"),
@@ -96,7 +98,7 @@ internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillReq
         _follower.Start();
         try
         {
-            await _follower.Loaded.WaitAsync(_options.LoadTimeout, cancellationToken);
+            await _follower.Loaded.WaitAsync(_options.LoadTimeout);
         }
         catch (TimeoutException ex)
         {
@@ -104,7 +106,6 @@ internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillReq
                 $"The connected-account requests could not be read from topic '{_options.Topic}' ({KafkaAccountRequestOptions.TopicKey}) within {_options.LoadTimeout}: check that the cluster (ConnectionStrings:kafka) answers.", ex);
         }
 
-        _started.TrySetResult();
         LogLoaded(_options.Topic, _requests.Count);
     }
 
