@@ -25,7 +25,7 @@ internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillReq
     private readonly KafkaAccountRequestOptions _options;
     private readonly KafkaClientConfigs _configs;
     private readonly KafkaProducerConnection _connection;
-    private readonly SourceCatalog _sources;
+    private readonly bool _asked;
     private readonly ILogger<KafkaAccountBackfillRequests> _logger;
     private readonly Lock _lock = new();
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
@@ -37,13 +37,13 @@ internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillReq
         IOptions<KafkaAccountRequestOptions> options,
         KafkaClientConfigs configs,
         KafkaProducerConnection connection,
-        SourceCatalog sources,
+        IOptions<StripeCdcOptions> sources,
         ILogger<KafkaAccountBackfillRequests> logger)
     {
         _options = options.Value;
         _configs = configs;
         _connection = connection;
-        _sources = sources;
+        _asked = sources.Value.Sources.Values.Any(s => s.ConnectBackfillNewAccounts);
         _logger = logger;
         _load = new Lazy<Task>(LoadAsync);
     }
@@ -79,7 +79,7 @@ internal sealed partial class KafkaAccountBackfillRequests : IAccountBackfillReq
     /// <summary>Reads the topic before the service takes traffic, when a source asks for requests; otherwise it is never touched.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_sources.All.Any(s => s.Options.ConnectBackfillNewAccounts))
+        if (_asked)
         {
             await _load.Value.WaitAsync(cancellationToken);
         }
