@@ -96,7 +96,7 @@ public sealed class ResourceCommandTests(StackFixture stack)
         });
 
         // The core modules and the sample team module the stack loads, as the ingest lists them.
-        string[] expected = ["DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "Routing", "Metadata", "FanOut", "HashCustomerEmail"];
+        string[] expected = ["DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "NewAccountBackfill", "Routing", "Metadata", "FanOut", "HashCustomerEmail"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), module.Options!.Select(o => o.Key).Order(StringComparer.Ordinal));
     }
 

@@ -15,7 +15,7 @@ public sealed class ModuleDiscoveryTests
         using var harness = new PipelineHarness(PipelineHarness.Source());
 
         Assert.Equal(
-            ["DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "Routing", "Metadata", "FanOut"],
+            ["DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "NewAccountBackfill", "Routing", "Metadata", "FanOut"],
             harness.Pipeline.Modules.Select(m => m.Name));
         Assert.All(harness.Pipeline.Modules, m => Assert.True(m.Enabled));
     }
@@ -75,7 +75,7 @@ public sealed class ModuleDiscoveryTests
     [Fact]
     public async Task With_every_module_off_a_malformed_body_still_fails()
     {
-        var flags = new[] { "DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "Routing", "Metadata", "FanOut" }
+        var flags = new[] { "DeadLetter", "Signature", "ThinEventGuard", "Deduplication", "NewAccountBackfill", "Routing", "Metadata", "FanOut" }
             .Select(n => ($"FeatureManagement:{n}", (string?)"false")).ToArray();
         using var harness = new PipelineHarness(PipelineHarness.Source(settings: flags));
 
