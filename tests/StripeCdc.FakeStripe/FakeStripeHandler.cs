@@ -18,6 +18,9 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
         "financial_account", "value_list", "card", "setup_intent", "payment_record", "account",
     };
 
+    // The filters that select a parent's children (refunds of a charge, items of a subscription, …).
+    private static readonly string[] ParentFilters = ["customer", "charge", "subscription"];
+
     public FakeStripeData Data { get; } = data;
 
     public FakeConnectedAccounts Accounts { get; } = new(data);
@@ -62,7 +65,7 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
                 return await ErrorAsync(context, 403, "invalid_request_error", $"The provided key does not have access to account '{account}' (or that account does not exist).", "account_invalid");
             }
 
-            data = scoped;
+            data = Faults.IgnoresStripeAccount(path, ParentFilters.Any(request.Query.ContainsKey)) ? Data : scoped;
         }
 
         if (Faults.Match(path) is { } fault)

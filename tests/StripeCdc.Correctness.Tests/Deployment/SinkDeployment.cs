@@ -10,7 +10,8 @@ namespace StripeCdc.Correctness.Tests.Deployment;
 /// <summary>
 /// One deployment of the connector as production runs it: the webhook ingest and the snapshot /
 /// reconciliation worker, each its own process, writing to one sink, reading the fake Stripe API with
-/// the same source settings (<c>has_more</c> completion and tie revalidation need its key).
+/// the same source settings (<c>has_more</c> completion and tie revalidation need its key), as a Stripe
+/// Connect platform's endpoint.
 /// </summary>
 internal sealed class SinkDeployment : IDisposable
 {
@@ -103,22 +104,82 @@ internal sealed class SinkDeployment : IDisposable
         await _ingestProcess.WaitHealthyAsync(TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>Starts a snapshot of the scenario's resources and returns its id.</summary>
-    public async Task<string> StartSnapshotAsync()
+    /// <summary>
+    /// Starts a snapshot of the scenario's resources — the platform's own, or with <paramref name="accounts"/>
+    /// (<c>["all"]</c>) its connected accounts' — and returns its id. One snapshot of a source runs at a time, so
+    /// while another runs (a new account's backfill) it tries again.
+    /// </summary>
+    public async Task<string> StartSnapshotAsync(string[]? accounts = null)
     {
-        using var response = await _worker.PostAsJsonAsync("/snapshots", new { resources = SnapshotResources.Where(r => !_notSnapshotted.Contains(r)).ToArray() });
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return response.StatusCode == HttpStatusCode.Accepted
-            ? body.GetProperty("id").GetString()!
-            : throw new InvalidOperationException($"{Name}: the snapshot did not start: {body}");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            using var response = await _worker.PostAsJsonAsync("/snapshots", new { resources = SnapshotResources.Where(r => !_notSnapshotted.Contains(r)).ToArray(), accounts });
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return body.GetProperty("id").GetString()!;
+            }
+
+            if (!body.ToString().Contains("already running", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{Name}: the snapshot did not start: {body}");
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     public Task<JsonElement> WaitSnapshotAsync(string id) => WaitJobAsync($"/snapshots/{id}");
 
-    /// <summary>Reconciles every event since <paramref name="from"/> and waits for the run to finish.</summary>
-    public async Task<JsonElement> ReconcileAsync(DateTimeOffset from)
+    /// <summary>Waits until a <c>--accounts all</c> snapshot has listed the platform's connected accounts.</summary>
+    public async Task WaitAccountsListedAsync(string id)
     {
-        using var response = await _worker.PostAsJsonAsync("/reconciliations", new { from });
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            var job = await _worker.GetFromJsonAsync<JsonElement>($"/snapshots/{id}");
+            if (job.GetProperty("state").GetString() is "Completed" or "Failed" or "Cancelled"
+                || (job.TryGetProperty("accounts", out var accounts) && accounts.ValueKind == JsonValueKind.Object && accounts.GetProperty("total").GetInt32() > 0))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{Name}: snapshot {id} did not list the connected accounts in 2 minutes.");
+    }
+
+    /// <summary>
+    /// Waits for a snapshot the worker started by itself (not one of <paramref name="started"/>): a new connected
+    /// account's backfill (SPEC §12, <c>ConnectBackfillNewAccounts</c>); returns it once completed, or null when
+    /// none started in time (the account's objects from before it connected are then missing from the sink).
+    /// </summary>
+    public async Task<JsonElement?> WaitBackfillAsync(IReadOnlyCollection<string> started, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var jobs = await _worker.GetFromJsonAsync<JsonElement>("/snapshots");
+            var backfills = jobs.EnumerateArray().Where(j => !started.Contains(j.GetProperty("id").GetString()!)).ToList();
+            if (backfills.Count > 0 && backfills.All(j => j.GetProperty("state").GetString() is not ("Pending" or "Running")))
+            {
+                return backfills.FirstOrDefault(j => j.GetProperty("state").GetString() == "Completed") is { ValueKind: JsonValueKind.Object } completed
+                    ? completed
+                    : throw new InvalidOperationException($"{Name}: the new account's backfill did not complete: {jobs}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        return null;
+    }
+
+    /// <summary>Reconciles every event of the platform, or of one connected account, since <paramref name="from"/> and waits for the run to finish.</summary>
+    public async Task<JsonElement> ReconcileAsync(DateTimeOffset from, string? account = null)
+    {
+        using var response = await _worker.PostAsJsonAsync("/reconciliations", new { from, account });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return response.StatusCode == HttpStatusCode.Accepted
             ? await WaitJobAsync($"/reconciliations/{body.GetProperty("id").GetString()}")
@@ -177,6 +238,10 @@ internal sealed class SinkDeployment : IDisposable
         ["StripeCdc:Sources:default:FanOutFields"] = "invoice.lines,charge.refunds,subscription.items",
         ["StripeCdc:Sources:default:StripeApiKey"] = "sk_test_scenario51Hn2kLwYp",
         ["StripeCdc:Sources:default:StripeApiBase"] = stripeApiBase,
+
+        // A Connect platform's endpoint (SPEC §12); an account first seen mid-run is backfilled by itself.
+        ["StripeCdc:Sources:default:Connect"] = "true",
+        ["StripeCdc:Sources:default:ConnectBackfillNewAccounts"] = "true",
         ["StripeCdc:Admin:Token"] = AdminToken,
         ["StripeCdc:Snapshot:CheckpointStore"] = "File",
         ["StripeCdc:Snapshot:CheckpointFolder"] = Path.Combine(Path.GetTempPath(), "stripecdc-scenario", Guid.NewGuid().ToString("N")),
