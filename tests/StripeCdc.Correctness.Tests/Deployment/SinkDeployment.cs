@@ -69,6 +69,10 @@ internal sealed class SinkDeployment : IDisposable
         }
 
         kafka.CreateTopic(prefix + "flags", partitions: 1);
+
+        // Where the ingest leaves a new connected account's backfill request for the worker (ConnectBackfillNewAccounts).
+        settings["StripeCdc:ConnectAccounts:Topic"] = prefix + "connect_accounts";
+        kafka.CreateTopic(prefix + "connect_accounts", partitions: 1);
         return new SinkDeployment("kafka", settings);
     }
 
