@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using StripeCdc.Connect;
 using StripeCdc.Replay;
 
 namespace StripeCdc.Sinks.Kafka;
@@ -29,7 +31,22 @@ public static class KafkaSinkServiceCollectionExtensions
         services.RemoveAll<ISinkInventory>();
         services.AddSingleton<ISinkInventory, KafkaSinkInventory>();
         services.TryAddSingleton<IDeadLetterStore, KafkaDeadLetterStore>();
+        services.AddKafkaAccountBackfillRequests(configuration);
         services.TryAddSingleton<DeadLetterReplayer>();
         return services;
+    }
+
+    /// <summary>The backfill requests of new connected accounts (<c>StripeCdc:ConnectAccounts</c>), read at start when a source asks for them.</summary>
+    private static void AddKafkaAccountBackfillRequests(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KafkaAccountRequestOptions>()
+            .Bind(configuration.GetSection(KafkaAccountRequestOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Topic), $"{KafkaAccountRequestOptions.TopicKey} must not be empty.")
+            .Validate(o => o.LoadTimeout > TimeSpan.Zero, $"{KafkaAccountRequestOptions.SectionName}:LoadTimeout must be greater than 0.")
+            .ValidateOnStart();
+        services.RemoveAll<IAccountBackfillRequests>();
+        services.TryAddSingleton<KafkaAccountBackfillRequests>();
+        services.AddSingleton<IAccountBackfillRequests>(sp => sp.GetRequiredService<KafkaAccountBackfillRequests>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<KafkaAccountBackfillRequests>());
     }
 }

@@ -5,6 +5,8 @@ internal static class PostgresIdentifiers
 {
     public const string LedgerTable = "event_ledger";
 
+    public const string ConnectAccountTable = "connect_account";
+
     /// <summary>
     /// The table of a topic (SPEC §10): lowercased, every character outside <c>[a-z0-9_]</c> made <c>_</c>
     /// (<c>o.checkout.session</c> → <c>o_checkout_session</c>), so no query needs quoted identifiers.

@@ -33,6 +33,9 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
 
     public string Ledger => Qualified(_schema, LedgerTable);
 
+    /// <summary>The backfill requests of new connected accounts (<c>ConnectBackfillNewAccounts</c>), in the raw schema.</summary>
+    public string ConnectAccounts => Qualified(_raw, ConnectAccountTable);
+
     /// <summary>The ledger retention as an SQL interval literal (configuration, not user data).</summary>
     public string LedgerRetention { get; } = $"interval '{(long)options.Value.LedgerRetention.TotalSeconds} seconds'";
 
@@ -105,6 +108,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
             if (withLedger)
             {
                 sql.AddRange(LedgerDdl());
+                sql.Add(ConnectAccountDdl());
             }
 
             foreach (var (topic, kind) in tables)
@@ -217,6 +221,17 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
             """;
         yield return $"CREATE INDEX IF NOT EXISTS {Quote(LedgerTable + "_committed_at")} ON {Ledger} (committed_at)";
     }
+
+    // position orders the requests for the worker, which reads on from the last one it saw.
+    private string ConnectAccountDdl() => $"""
+        CREATE TABLE IF NOT EXISTS {ConnectAccounts} (
+          source text NOT NULL,
+          account text NOT NULL,
+          first_seen timestamptz NOT NULL,
+          requested_at timestamptz NOT NULL DEFAULT now(),
+          position bigint GENERATED ALWAYS AS IDENTITY,
+          PRIMARY KEY (source, account))
+        """;
 
     /// <summary>A state table's key, as written in <c>PRIMARY KEY</c> and <c>ON CONFLICT</c>: (<c>account</c>, <c>id</c>).</summary>
     internal static readonly string StateKey = string.Join(", ", PostgresRowColumns.State.Where(c => c.Key).Select(c => c.Name));

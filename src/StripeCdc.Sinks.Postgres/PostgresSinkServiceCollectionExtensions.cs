@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StripeCdc.Connect;
 using StripeCdc.Ledger;
 using StripeCdc.Replay;
 
@@ -58,6 +59,8 @@ public static class PostgresSinkServiceCollectionExtensions
         services.AddSingleton<IRecordSink, PostgresRecordSink>();
         services.RemoveAll<ISinkInventory>();
         services.AddSingleton<ISinkInventory, PostgresSinkInventory>();
+        services.RemoveAll<IAccountBackfillRequests>();
+        services.AddSingleton<IAccountBackfillRequests, PostgresAccountBackfillRequests>();
         services.RemoveAll<IDeadLetterStore>();
         services.AddSingleton<IDeadLetterStore, PostgresDeadLetterStore>();
         services.AddHostedService<PostgresSchemaService>();

@@ -27,6 +27,12 @@ public sealed class SourceOptions
     /// </summary>
     public bool Connect { get; set; }
 
+    /// <summary>
+    /// On a <see cref="Connect"/> source: a connected account first seen (an <c>account.application.authorized</c>
+    /// event, or any event of an account not seen before) gets its backfill scheduled by itself, once (SPEC §12).
+    /// </summary>
+    public bool ConnectBackfillNewAccounts { get; set; }
+
     /// <summary>The resources a source selects when <see cref="Resources"/> is left empty.</summary>
     public static IReadOnlyList<string> DefaultResources { get; } = ["customer", "payment_intent", "charge", "invoice"];
 }

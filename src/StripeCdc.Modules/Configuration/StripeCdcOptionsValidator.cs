@@ -64,6 +64,11 @@ internal sealed class StripeCdcOptionsValidator : IValidateOptions<StripeCdcOpti
                 failures.Add($"{prefix}:ApiKey must be at least 8 characters without spaces (or empty to have one generated).");
             }
 
+            if (source.ConnectBackfillNewAccounts && !source.Connect)
+            {
+                failures.Add($"{prefix}:ConnectBackfillNewAccounts needs {prefix}:Connect=true: only a Connect platform's endpoint has connected accounts.");
+            }
+
             if (source.StripeApiBase is { Length: > 0 } apiBase && !Uri.TryCreate(apiBase, UriKind.Absolute, out _))
             {
                 failures.Add($"{prefix}:StripeApiBase must be an absolute URL.");

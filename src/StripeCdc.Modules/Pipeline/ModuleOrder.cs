@@ -17,6 +17,9 @@ public static class ModuleOrder
     /// <summary>Drops events already committed (duplicate delivery, replay, reconciliation) before any record is built.</summary>
     public const int Deduplication = 350;
 
+    /// <summary>Notices a connected account first seen (after the signature check, so only signed events count).</summary>
+    public const int NewAccounts = 370;
+
     /// <summary>Creates the event's record: topic and key.</summary>
     public const int Routing = 400;
 

@@ -30,6 +30,7 @@ public static class PipelineServiceCollectionExtensions
             .Configure(options => StripeCdcOptionsReader.Read(configuration, options))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StripeCdcOptions>, StripeCdcOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StripeCdcOptions>, Connect.AccountBackfillRequestsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddLogging();

@@ -11,7 +11,8 @@ namespace StripeCdc.Snapshot.Hosting;
 
 /// <summary>
 /// The worker's snapshot and reconciliation jobs: started in the background, looked up by id. At most
-/// one snapshot per source runs at a time (two would race for the same checkpoints).
+/// one snapshot per source and scope runs at a time (two would race for the same checkpoints): one of the
+/// platform's own objects, and any number of per-account ones whose accounts do not overlap.
 /// </summary>
 internal sealed partial class JobRegistry(
     SourceCatalog sources,
@@ -67,15 +68,38 @@ internal sealed partial class JobRegistry(
             return (null, $"'{unknown}' cannot be snapshotted; 'snapshot resources' lists the resources that can.");
         }
 
-        if (_snapshots.Values.Any(j => j.Source.Equals(source.Name, StringComparison.OrdinalIgnoreCase) && j.State is JobState.Pending or JobState.Running))
+        if (Running(source.Name).FirstOrDefault(j => Overlaps(j.AccountsRequested, accounts)) is { } running)
         {
-            return (null, $"A snapshot of source '{source.Name}' is already running.");
+            return (null, running.PerAccount
+                ? $"A snapshot of source '{source.Name}' that covers these accounts is already running ({running.Id})."
+                : $"A snapshot of source '{source.Name}' is already running.");
         }
 
         var job = new SnapshotJob("snap_" + Guid.NewGuid().ToString("N")[..16], source.Name, [.. selected.Select(r => SnapshotResource.Find(r)!.Name)], restart, time, prune, accounts);
         _snapshots[job.Id] = job;
         Track(job.Id, snapshots.RunAsync(job, lifetime.ApplicationStopping));
         return (job, null);
+    }
+
+    /// <summary>True while a snapshot that reads <paramref name="account"/> of the source is pending or running.</summary>
+    public bool IsAccountBusy(string sourceName, string account) =>
+        Running(sourceName).Any(j => Overlaps(j.AccountsRequested, [account]));
+
+    private IEnumerable<SnapshotJob> Running(string sourceName) =>
+        _snapshots.Values.Where(j => j.Source.Equals(sourceName, StringComparison.OrdinalIgnoreCase) && j.State is JobState.Pending or JobState.Running);
+
+    /// <summary>Whether two jobs' scopes meet: the platform's with the platform's; accounts with accounts when one is <c>all</c> or they share one.</summary>
+    private static bool Overlaps(IReadOnlyList<string>? running, IReadOnlyList<string>? requested)
+    {
+        if (running is not { Count: > 0 } || requested is not { Count: > 0 })
+        {
+            return running is not { Count: > 0 } && requested is not { Count: > 0 };
+        }
+
+        return IsAll(running) || IsAll(requested) || running.Intersect(requested, StringComparer.Ordinal).Any();
+
+        static bool IsAll(IReadOnlyList<string> accounts) =>
+            accounts.Any(a => a.Equals(SnapshotRunner.AllAccounts, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ internal static class WorkerApp
         builder.AddServiceDefaults();
         builder.Services.AddSnapshotWorker(builder.Configuration);
         builder.Services.AddHostedService<Reconciliation.ReconciliationScheduler>();
+        builder.Services.AddHostedService<NewAccounts.NewAccountBackfillScheduler>();
         configureServices?.Invoke(builder.Services);
         builder.Services.AddEventLedgerIfMissing(builder.Configuration);
 
