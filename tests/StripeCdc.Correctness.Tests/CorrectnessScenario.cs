@@ -62,8 +62,10 @@ internal static class CorrectnessScenario
                 var (accounts, own) = await snapshot.Completion;
                 figures.AccountsSnapshot = (await deployment.WaitSnapshotAsync(accounts)).GetProperty("objects").GetInt64();
                 figures.PlatformSnapshot = (await deployment.WaitSnapshotAsync(own)).GetProperty("objects").GetInt64();
-                var backfill = await deployment.WaitBackfillAsync([accounts, own], BackfillTimeout);
-                figures.LateAccountBackfill = backfill?.GetProperty("objects").GetInt64();
+                var (backfills, objects, late) = await deployment.WaitBackfillsAsync([accounts, own], platform.LateAccountId, BackfillTimeout);
+                figures.SelfStartedBackfills = backfills;
+                figures.SelfStartedBackfillObjects = objects;
+                figures.LateAccountBackfill = late?.GetProperty("objects").GetInt64();
             }));
 
             if (!options.SkipReconciliation)

@@ -93,7 +93,7 @@ internal sealed class ScenarioReport(int seed)
             var reconciled = f.Reconciled
                 ? $"reconciliation delivered {f.PlatformReconciled.Delivered} ({f.PlatformReconciled.AlreadyCommitted} already committed) for the platform, {f.AccountsReconciled.Delivered} ({f.AccountsReconciled.AlreadyCommitted}) over {f.AccountReconciliations} connected accounts"
                 : "no reconciliation";
-            text.AppendLine(c, $"  {sink}: snapshot read {f.PlatformSnapshot} platform objects, {f.AccountsSnapshot} of connected accounts (--accounts all), {(f.LateAccountBackfill is { } backfill ? $"{backfill} in the mid-run account's own backfill" : "no backfill of the mid-run account")}; {reconciled}");
+            text.AppendLine(c, $"  {sink}: snapshot read {f.PlatformSnapshot} platform objects, {f.AccountsSnapshot} of connected accounts (--accounts all), {f.SelfStartedBackfillObjects} in {f.SelfStartedBackfills} backfills the worker started by itself, {(f.LateAccountBackfill is { } backfill ? $"{backfill} in the mid-run account's" : "none of the mid-run account")}; {reconciled}");
         }
 
         foreach (var (sink, reasons) in DeadLetters)

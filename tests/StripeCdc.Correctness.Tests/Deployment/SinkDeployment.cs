@@ -156,28 +156,32 @@ internal sealed class SinkDeployment : IDisposable
     }
 
     /// <summary>
-    /// Waits for a snapshot the worker started by itself (not one of <paramref name="started"/>): a new connected
-    /// account's backfill (SPEC §12, <c>ConnectBackfillNewAccounts</c>); returns it once completed, or null when
-    /// none started in time (the account's objects from before it connected are then missing from the sink).
+    /// Waits until the snapshots the worker started by itself (not one of <paramref name="started"/>: new connected
+    /// accounts' backfills, SPEC §12, <c>ConnectBackfillNewAccounts</c>) have ended and one of them, completed, read
+    /// <paramref name="account"/>. Returns how many there were, their objects, and that account's backfill, or null
+    /// when none read it in time (its objects from before it connected are then missing from the sink).
     /// </summary>
-    public async Task<JsonElement?> WaitBackfillAsync(IReadOnlyCollection<string> started, TimeSpan timeout)
+    public async Task<(int Backfills, long Objects, JsonElement? OfAccount)> WaitBackfillsAsync(IReadOnlyCollection<string> started, string account, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        while (true)
         {
             var jobs = await _worker.GetFromJsonAsync<JsonElement>("/snapshots");
             var backfills = jobs.EnumerateArray().Where(j => !started.Contains(j.GetProperty("id").GetString()!)).ToList();
-            if (backfills.Count > 0 && backfills.All(j => j.GetProperty("state").GetString() is not ("Pending" or "Running")))
+            var ended = backfills.All(j => j.GetProperty("state").GetString() is not ("Pending" or "Running"));
+            JsonElement? ofAccount = backfills.FirstOrDefault(j => j.GetProperty("state").GetString() == "Completed" && Requested(j).Contains(account));
+            if ((ended && ofAccount is { ValueKind: JsonValueKind.Object }) || DateTime.UtcNow > deadline)
             {
-                return backfills.FirstOrDefault(j => j.GetProperty("state").GetString() == "Completed") is { ValueKind: JsonValueKind.Object } completed
-                    ? completed
-                    : throw new InvalidOperationException($"{Name}: the new account's backfill did not complete: {jobs}");
+                return (backfills.Count, backfills.Sum(j => j.GetProperty("objects").GetInt64()), ofAccount is { ValueKind: JsonValueKind.Object } ? ofAccount : null);
             }
 
             await Task.Delay(200);
         }
 
-        return null;
+        static IEnumerable<string?> Requested(JsonElement job) =>
+            job.TryGetProperty("accounts", out var accounts) && accounts.ValueKind == JsonValueKind.Object && accounts.TryGetProperty("requested", out var requested)
+                ? requested.EnumerateArray().Select(a => a.GetString())
+                : [];
     }
 
     /// <summary>Reconciles every event of the platform, or of one connected account, since <paramref name="from"/> and waits for the run to finish.</summary>
