@@ -76,7 +76,9 @@ internal sealed class ScenarioReport(int seed)
 
     public TimeSpan Elapsed { get; set; }
 
-    public bool Passed => Failure is null && Mismatches.Count == 2 && Mismatches.Values.All(m => m.Count == 0);
+    /// <summary>No failure, no mismatch on either sink, and both workers backfilled the mid-run account by themselves.</summary>
+    public bool Passed => Failure is null && Mismatches.Count == 2 && Mismatches.Values.All(m => m.Count == 0)
+        && Sinks.Count == 2 && Sinks.Values.All(s => s.LateAccountBackfill is not null);
 
     public override string ToString()
     {

@@ -200,6 +200,20 @@ public sealed class FakeStripeConnectTests
         Assert.Equal("a@example.com", customer.Email);
     }
 
+    [Fact]
+    public async Task A_nested_list_of_an_accounts_existing_customer_is_empty_and_of_a_missing_one_is_404()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        stripe.Accounts.Add(A).Add("/v1/customers", new FakeObject("cus_a", T, StripeObjects.Customer("cus_a", "a@example.com")));
+        var taxIds = new CustomerTaxIdService(Client(stripe));
+
+        var empty = await taxIds.ListAsync("cus_a", null, As(A));
+        var missing = await Assert.ThrowsAsync<StripeException>(() => taxIds.ListAsync("cus_gone", null, As(A)));
+
+        Assert.Empty(empty.Data);
+        Assert.Equal(HttpStatusCode.NotFound, missing.HttpStatusCode);
+    }
+
     private static RequestOptions As(string account) => new() { StripeAccount = account };
 
     private static StripeClient Client(FakeStripeServer stripe, string apiKey = "sk_test_connectPlatform") =>
