@@ -108,7 +108,11 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, IOptions<Postg
             if (withLedger)
             {
                 sql.AddRange(LedgerDdl());
-                sql.Add(ConnectAccountDdl());
+                if (sources.All.Any(s => s.Options.ConnectBackfillNewAccounts))
+                {
+                    // Only where a source asks for backfills of new accounts.
+                    sql.Add(ConnectAccountDdl());
+                }
             }
 
             foreach (var (topic, kind) in tables)

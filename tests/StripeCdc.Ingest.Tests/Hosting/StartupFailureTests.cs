@@ -131,6 +131,22 @@ public sealed class StartupFailureTests(KafkaFixture kafka)
         Assert.Contains("StripeCdc:Ingest:MaxInFlightEvents must be greater than 0", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Backfilling_new_connected_accounts_with_the_JsonLines_sink_stops_the_ingest_with_one_line_naming_the_setting()
+    {
+        var source = new TestSource()
+            .Set("ConnectionStrings:kafka", kafka.BootstrapServers)
+            .Set("StripeCdc:Sink", "JsonLines")
+            .Set("StripeCdc:Sinks:JsonLines:Folder", Directory.CreateTempSubdirectory("stripecdc-jsonl").FullName)
+            .Set("Connect", "true")
+            .Set("ConnectBackfillNewAccounts", "true");
+
+        var run = await ChildIngest.RunUntilExitAsync(source.Settings, TimeSpan.FromSeconds(60));
+
+        var line = AssertOneLineFailure(run);
+        Assert.Contains("StripeCdc:Sources:default:ConnectBackfillNewAccounts needs a sink that keeps backfill requests (Kafka or Postgres); StripeCdc:Sink=JsonLines cannot", line, StringComparison.Ordinal);
+    }
+
     /// <summary>Exit code 1 within the bound, one line on stderr that says the ingest cannot start, no stack trace anywhere; returns the line.</summary>
     private static string AssertOneLineFailure(ChildExit run)
     {
