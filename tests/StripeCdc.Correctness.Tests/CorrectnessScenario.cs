@@ -45,10 +45,10 @@ internal static class CorrectnessScenario
         }
 
         var report = new ScenarioReport(seed);
+        using var courier = new WebhookCourier([.. deployments.Select(d => d.Endpoint)], platform, new Random(seed + 1));
         try
         {
             await Task.WhenAll(deployments.Select(d => d.StartAsync()));
-            using var courier = new WebhookCourier([.. deployments.Select(d => d.Endpoint)], platform, new Random(seed + 1));
             var startedAt = DateTimeOffset.UtcNow;
             var snapshots = deployments.Select(d => new PlatformSnapshots(d)).ToArray();
             await PlayAsync(timeline, platform, random, courier, deployments, snapshots, options, report);
@@ -77,7 +77,11 @@ internal static class CorrectnessScenario
 
             // Tie re-reads run after their event's commit: give the last ones a moment.
             await Task.Delay(TimeSpan.FromSeconds(1));
-            Describe(platform, courier, report);
+            foreach (var o in platform.Accounts.SelectMany(a => a.Objects))
+            {
+                report.KindOf.TryAdd((o.Kind.Table, o.Id), o.Kind.Name);
+            }
+
             var expected = ExpectedState.Of(platform.Accounts);
             var (rows, orphans, revalidated) = await PostgresSinkState.ReadAsync(database);
             report.Mismatches["postgres"] = [.. StateComparison.Compare(expected, rows), .. orphans];
@@ -90,6 +94,10 @@ internal static class CorrectnessScenario
         catch (Exception ex)
         {
             report.Failure = $"{ex}{Environment.NewLine}{string.Join(Environment.NewLine, deployments.Select(d => d.Logs()))}";
+        }
+        finally
+        {
+            Describe(platform, courier, report);
         }
 
         foreach (var deployment in deployments)
@@ -205,24 +213,19 @@ internal static class CorrectnessScenario
         var objects = accounts.SelectMany(a => a.Objects).ToList();
         var events = accounts.SelectMany(a => a.Events).ToList();
         var connected = platform.ConnectedAccounts.ToList();
-        var late = platform.AccountOf(platform.LateAccountId);
+        var late = connected.Find(a => a.AccountId == platform.LateAccountId);
         report.ConnectedAccounts = connected.Count;
         report.PlatformObjects = platform.Platform.Objects.Count;
         report.PlatformEvents = platform.Platform.Events.Count;
         report.ObjectsPerAccount = Spread.Of(connected.Select(a => a.Objects.Count));
         report.EventsPerAccount = Spread.Of(connected.Select(a => a.Events.Count));
-        report.LateAccount = late.AccountId;
-        report.LateAccountObjects = late.Objects.Count;
+        report.LateAccount = platform.LateAccountId;
+        report.LateAccountObjects = late?.Objects.Count ?? 0;
         report.LateAccountPreexisting = platform.LateAccountPreexisting;
-        report.LateAccountEvents = late.Events.Count;
+        report.LateAccountEvents = late?.Events.Count ?? 0;
         report.Objects = objects.Count;
         report.ObjectsByKind = objects.GroupBy(o => o.Kind.Name).ToDictionary(g => g.Key, g => g.Count());
         report.EventsByKind = events.GroupBy(e => e.Object.Kind.Name).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var o in objects)
-        {
-            report.KindOf.TryAdd((o.Kind.Table, o.Id), o.Kind.Name);
-        }
-
         report.LongChildLists = objects.Count(o => o.Children.Count > 10);
         report.Deleted = objects.Count(o => o.Deleted);
         report.Cancelled = objects.Count(o => o.State["status"]?.ToString() == "canceled");

@@ -18,6 +18,9 @@ internal sealed class SinkDeployment : IDisposable
     public const string Secret = "whsec_scenario_3kQ8mV2xP7rT";
     private const string AdminToken = "scenario-admin-token";
     private const string ApiKey = "scenario-connector-key";
+
+    // Under the connect-header sabotage every account's backfill reads the platform's objects: minutes, not seconds.
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
     private readonly Dictionary<string, string> _settings;
     private readonly Uri _ingestAddress = new($"http://127.0.0.1:{FreePort()}");
     private readonly Uri _workerAddress = new($"http://127.0.0.1:{FreePort()}");
@@ -110,12 +113,12 @@ internal sealed class SinkDeployment : IDisposable
 
     /// <summary>
     /// Starts a snapshot of the scenario's resources — the platform's own, or with <paramref name="accounts"/>
-    /// (<c>["all"]</c>) its connected accounts' — and returns its id. One snapshot of a source runs at a time, so
-    /// while another runs (a new account's backfill) it tries again.
+    /// (<c>["all"]</c>) its connected accounts' — and returns its id. While another snapshot covers the same
+    /// accounts (the worker's own backfill of accounts it saw first) it tries again.
     /// </summary>
     public async Task<string> StartSnapshotAsync(string[]? accounts = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        var deadline = DateTime.UtcNow + JobTimeout;
         while (true)
         {
             using var response = await _worker.PostAsJsonAsync("/snapshots", new { resources = SnapshotResources.Where(r => !_notSnapshotted.Contains(r)).ToArray(), accounts });
@@ -216,7 +219,7 @@ internal sealed class SinkDeployment : IDisposable
 
     private async Task<JsonElement> WaitJobAsync(string path)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        var deadline = DateTime.UtcNow + JobTimeout;
         while (DateTime.UtcNow < deadline)
         {
             var job = await _worker.GetFromJsonAsync<JsonElement>(path);
@@ -234,7 +237,7 @@ internal sealed class SinkDeployment : IDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{Name}: {path} did not finish in 2 minutes.");
+        throw new TimeoutException($"{Name}: {path} did not finish in {JobTimeout.TotalMinutes} minutes.");
     }
 
     private static Dictionary<string, string> Common(string stripeApiBase, string topicPrefix) => new()
