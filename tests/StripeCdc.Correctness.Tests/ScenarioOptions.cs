@@ -4,7 +4,9 @@ namespace StripeCdc.Correctness.Tests;
 /// The scenario's timeline (SPEC §11) and what it may leave out to prove that it can fail
 /// (<c>STRIPECDC_SCENARIO_SABOTAGE</c>: <c>reconciliation</c> skips the reconciliation run,
 /// <c>completion</c> runs the ingests without a Stripe API key, so they cannot complete <c>has_more</c> lists,
-/// <c>payment-snapshot</c> leaves disputes, credit notes, checkout sessions and the balance out of the snapshot).
+/// <c>payment-snapshot</c> leaves disputes, credit notes, checkout sessions and the balance out of the snapshot,
+/// <c>connect-header</c> makes the fake API answer connected accounts' resource lists with the platform's objects,
+/// as a backfill that dropped the <c>Stripe-Account</c> header would read them).
 /// </summary>
 internal sealed record ScenarioOptions
 {
@@ -18,7 +20,7 @@ internal sealed record ScenarioOptions
 
     public TimeSpan RestartLead { get; init; } = TimeSpan.FromSeconds(4);
 
-    /// <summary>When the snapshot of every resource starts; history goes on while it runs.</summary>
+    /// <summary>When the snapshots start (the connected accounts', then the platform's); history goes on while they run.</summary>
     public TimeSpan SnapshotStart { get; init; } = TimeSpan.FromSeconds(40);
 
     public bool SkipReconciliation { get; init; }
@@ -26,6 +28,8 @@ internal sealed record ScenarioOptions
     public bool IngestWithoutStripeApiKey { get; init; }
 
     public bool SnapshotWithoutPaymentResources { get; init; }
+
+    public bool BackfillWithoutStripeAccount { get; init; }
 
     public static ScenarioOptions FromEnvironment()
     {
@@ -35,8 +39,13 @@ internal sealed record ScenarioOptions
             SkipReconciliation = sabotage.Contains("reconciliation", StringComparison.OrdinalIgnoreCase),
             IngestWithoutStripeApiKey = sabotage.Contains("completion", StringComparison.OrdinalIgnoreCase),
             SnapshotWithoutPaymentResources = sabotage.Contains("payment-snapshot", StringComparison.OrdinalIgnoreCase),
+            BackfillWithoutStripeAccount = sabotage.Contains("connect-header", StringComparison.OrdinalIgnoreCase),
         };
     }
+
+    /// <summary>Where each seed's report is appended: <c>STRIPECDC_SCENARIO_REPORT</c>, else <c>stripecdc-scenario-report.txt</c> in the temp folder.</summary>
+    public static string ReportPath() =>
+        Environment.GetEnvironmentVariable("STRIPECDC_SCENARIO_REPORT") is { Length: > 0 } path ? path : Path.Combine(Path.GetTempPath(), "stripecdc-scenario-report.txt");
 
     /// <summary><c>STRIPECDC_SCENARIO_SEEDS</c>: <c>7</c>, <c>1,5,9</c> or <c>1-20</c>; seed 1 by default.</summary>
     public static IReadOnlyList<int> Seeds()

@@ -19,7 +19,7 @@ public sealed class StreamEqualsStripeTests(ITestOutputHelper output)
             var report = await CorrectnessScenario.RunAsync(seed, kafka, postgres, options);
             reports.Add(report);
             output.WriteLine(report.ToString());
-            File.AppendAllText(Path.Combine(Path.GetTempPath(), "stripecdc-scenario-report.txt"), report + Environment.NewLine);
+            File.AppendAllText(ScenarioOptions.ReportPath(), report + Environment.NewLine);
         }
 
         var failed = reports.Where(r => !r.Passed).ToList();

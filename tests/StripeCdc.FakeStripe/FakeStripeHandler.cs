@@ -18,6 +18,9 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
         "financial_account", "value_list", "card", "setup_intent", "payment_record", "account",
     };
 
+    // The filters that select a parent's children (refunds of a charge, items of a subscription, …).
+    private static readonly string[] ParentFilters = ["customer", "charge", "subscription"];
+
     public FakeStripeData Data { get; } = data;
 
     public FakeConnectedAccounts Accounts { get; } = new(data);
@@ -62,7 +65,7 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
                 return await ErrorAsync(context, 403, "invalid_request_error", $"The provided key does not have access to account '{account}' (or that account does not exist).", "account_invalid");
             }
 
-            data = scoped;
+            data = Faults.IgnoresStripeAccount(path, ParentFilters.Any(request.Query.ContainsKey)) ? Data : scoped;
         }
 
         if (Faults.Match(path) is { } fault)
@@ -82,6 +85,7 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
                 429 => await RateLimitedAsync(context),
                 >= 500 => await ErrorAsync(context, fault.Status, "api_error", "An unknown error occurred (injected)."),
                 403 => await ErrorAsync(context, 403, "invalid_request_error", "The provided key does not have the required permissions for this endpoint."),
+                404 => await ErrorAsync(context, 404, "invalid_request_error", "No such object (injected).", "resource_missing"),
                 _ => await ErrorAsync(context, fault.Status, "invalid_request_error", "Injected failure."),
             };
         }
@@ -113,13 +117,23 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
             return await ListAsync(context, path, collection);
         }
 
-        if (IsListPath(path))
+        if (IsListPath(path) || IsNestedListOfExisting(data, path))
         {
             return await ListAsync(context, path, new FakeCollection());
         }
 
         // Stripe's answer for an id it does not have (deleted, or never there): code resource_missing, param id.
         return await ErrorAsync(context, 404, "invalid_request_error", $"No such object: '{last}'", "resource_missing");
+    }
+
+    /// <summary>
+    /// A nested list of an object that exists (<c>/v1/customers/cus_…/tax_ids</c>): empty until something is added, as
+    /// Stripe answers it; of an object that does not (deleted, or never there) Stripe answers 404, and so does the fake.
+    /// </summary>
+    private static bool IsNestedListOfExisting(FakeStripeData data, string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments is ["v1", _, var parentId, _] && data.Find(parentId) is not null;
     }
 
     private static bool IsListPath(string path)

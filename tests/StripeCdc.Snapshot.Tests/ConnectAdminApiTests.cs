@@ -18,7 +18,7 @@ namespace StripeCdc.Snapshot.Tests;
 public sealed class ConnectAdminApiTests(KafkaFixture kafka)
 {
     [Fact]
-    public async Task A_snapshot_of_all_accounts_reports_accounts_done_and_in_progress()
+    public async Task A_snapshot_of_all_accounts_reports_accounts_requested_done_and_in_progress()
     {
         await using var stripe = await FakeStripeServer.StartAsync();
         string[] accounts = ["acct_1AdminA", "acct_1AdminB", "acct_1AdminC"];
@@ -63,6 +63,7 @@ public sealed class ConnectAdminApiTests(KafkaFixture kafka)
         Assert.Equal(3, done.GetProperty("done").GetInt32());
         Assert.Empty(done.GetProperty("inProgress").EnumerateObject());
         Assert.Equal(900, view.GetProperty("resources").GetProperty("customer").GetProperty("objects").GetInt64());
+        Assert.Equal(["all"], done.GetProperty("requested").EnumerateArray().Select(a => a.GetString()));
 
         Assert.NotNull(midway);
         var during = midway.Value.GetProperty("accounts");
@@ -70,6 +71,12 @@ public sealed class ConnectAdminApiTests(KafkaFixture kafka)
         Assert.Contains(running.Name, accounts);
         Assert.True(running.Value.TryGetProperty("customer", out _));
         Assert.InRange(during.GetProperty("done").GetInt32(), 1, 2);
+
+        // A job of named accounts (a new account's backfill is one) says which.
+        var one = await http.PostAsJsonAsync("/snapshots", new { source = "default", resources = new[] { "customer" }, accounts = new[] { "acct_1AdminB" }, restart = true });
+        Assert.Equal(HttpStatusCode.Accepted, one.StatusCode);
+        var requested = (await one.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accounts").GetProperty("requested");
+        Assert.Equal(["acct_1AdminB"], requested.EnumerateArray().Select(a => a.GetString()));
         await app.StopAsync();
     }
 

@@ -177,6 +177,43 @@ public sealed class FakeStripeConnectTests
         Assert.Equal(15, linesB!.Count);
     }
 
+    [Fact]
+    public async Task With_ResourceListsIgnoreStripeAccount_a_resource_list_answers_the_platforms_objects_but_events_children_and_objects_stay_the_accounts()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        var a = stripe.Accounts.Add(A);
+        stripe.Data.Add("/v1/customers", new FakeObject("cus_platform", T, StripeObjects.Customer("cus_platform", "platform@example.com")));
+        a.Add("/v1/customers", new FakeObject("cus_a", T, StripeObjects.Customer("cus_a", "a@example.com")));
+        a.Add("/v1/refunds", new FakeObject("re_a", T, StripeObjects.Refund("re_a", "ch_a", 500), new Dictionary<string, string> { ["charge"] = "ch_a" }));
+        stripe.Accounts.AddEvent(A, "customer.created", StripeObjects.Customer("cus_a", "a@example.com"), "evt_fake_a", T);
+        stripe.Faults.ResourceListsIgnoreStripeAccount = true;
+        var client = Client(stripe);
+
+        var customers = await new CustomerService(client).ListAsync(new CustomerListOptions(), As(A));
+        var refunds = await new RefundService(client).ListAsync(new RefundListOptions { Charge = "ch_a" }, As(A));
+        var events = await new EventService(client).ListAsync(new EventListOptions(), As(A));
+        var customer = await new CustomerService(client).GetAsync("cus_a", null, As(A));
+
+        Assert.Equal(["cus_platform"], customers.Select(c => c.Id));
+        Assert.Equal(["re_a"], refunds.Select(r => r.Id));
+        Assert.Equal(["evt_fake_a"], events.Select(e => e.Id));
+        Assert.Equal("a@example.com", customer.Email);
+    }
+
+    [Fact]
+    public async Task A_nested_list_of_an_accounts_existing_customer_is_empty_and_of_a_missing_one_is_404()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        stripe.Accounts.Add(A).Add("/v1/customers", new FakeObject("cus_a", T, StripeObjects.Customer("cus_a", "a@example.com")));
+        var taxIds = new CustomerTaxIdService(Client(stripe));
+
+        var empty = await taxIds.ListAsync("cus_a", null, As(A));
+        var missing = await Assert.ThrowsAsync<StripeException>(() => taxIds.ListAsync("cus_gone", null, As(A)));
+
+        Assert.Empty(empty.Data);
+        Assert.Equal(HttpStatusCode.NotFound, missing.HttpStatusCode);
+    }
+
     private static RequestOptions As(string account) => new() { StripeAccount = account };
 
     private static StripeClient Client(FakeStripeServer stripe, string apiKey = "sk_test_connectPlatform") =>

@@ -31,10 +31,11 @@ internal sealed record ResourceProgressView(string Resource, string State, long 
 }
 
 /// <summary>
-/// A <c>--accounts</c> job's accounts: how many, how many are done (every resource ended), which are in progress
+/// A <c>--accounts</c> job's accounts: what it was asked for (<c>["all"]</c> or the ids, so a new account's
+/// backfill can be told apart), how many, how many are done (every resource ended), which are in progress
 /// (with their resources' progress), and which failed.
 /// </summary>
-internal sealed record AccountsView(int Total, int Done, int Failed, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ResourceProgressView>> InProgress, IReadOnlyList<string> FailedAccounts)
+internal sealed record AccountsView(int Total, int Done, int Failed, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ResourceProgressView>> InProgress, IReadOnlyList<string> FailedAccounts, IReadOnlyList<string> Requested)
 {
     public static AccountsView? From(SnapshotJob job)
     {
@@ -53,7 +54,8 @@ internal sealed record AccountsView(int Total, int Done, int Failed, IReadOnlyDi
                 a => a.Account,
                 a => (IReadOnlyDictionary<string, ResourceProgressView>)a.Resources.ToDictionary(r => r.Resource, ResourceProgressView.From, StringComparer.Ordinal),
                 StringComparer.Ordinal),
-            failed);
+            failed,
+            job.AccountsRequested ?? []);
     }
 }
 

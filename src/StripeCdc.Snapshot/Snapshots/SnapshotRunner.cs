@@ -278,7 +278,16 @@ internal sealed partial class SnapshotRunner(
                     Cursor = checkpoint.Parent == parentId ? checkpoint.Cursor : null,
                 };
                 var (path, query) = resource.ListFor(parentId);
-                checkpoint = await ReadListAsync(source, api, account, resource, path, query, inner, progress, cancellationToken, completesResource: false);
+                try
+                {
+                    checkpoint = await ReadListAsync(source, api, account, resource, path, query, inner, progress, cancellationToken, completesResource: false);
+                }
+                catch (StripeApiException ex) when (ex.InnerException is global::Stripe.StripeException { StripeError.Code: "resource_missing" })
+                {
+                    // The parent was deleted after its page was read: Stripe answers 404 for its list, and it has no children left.
+                    LogParentGone(CheckpointScope.Of(source.Name, account), resource.Name, parentId);
+                }
+
                 checkpoint = checkpoint with { ParentCursor = parentId, Parent = null, Cursor = null };
                 previous = parentId;
             }
@@ -387,4 +396,7 @@ internal sealed partial class SnapshotRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Source '{Source}': the {Resource} snapshot failed; the other resources go on.")]
     private partial void LogResourceFailed(Exception exception, string source, string resource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source '{Source}': {Parent} was deleted after it was listed; its {Resource} list is passed over.")]
+    private partial void LogParentGone(string source, string resource, string parent);
 }

@@ -7,24 +7,24 @@ namespace StripeCdc.Correctness.Tests.Account;
 /// </summary>
 internal static class HistoryScript
 {
-    public static List<HistoryStep[]> Generate(Random random)
+    public static List<HistoryStep[]> Generate(Random random, HistoryScale scale)
     {
         var lives = new List<Queue<HistoryStep>>();
-        Add(ObjectKind.Customer, 150, i => Life(ObjectKind.Customer, i, children: 0, updates: random.Next(1, 5), end: random.NextDouble() < 0.25 ? StepAction.Delete : null));
-        Add(ObjectKind.Product, 40, i => Life(ObjectKind.Product, i, children: 0, updates: random.Next(0, 4), end: random.NextDouble() < 0.2 ? StepAction.Delete : null));
-        Add(ObjectKind.Price, 60, i => Life(ObjectKind.Price, i, children: 0, updates: random.Next(0, 4), end: random.NextDouble() < 0.1 ? StepAction.Delete : null));
-        Add(ObjectKind.Subscription, 100, i => Life(
+        Add(ObjectKind.Customer, scale.Customers, i => Life(ObjectKind.Customer, i, children: 0, updates: random.Next(1, 5), end: random.NextDouble() < 0.25 ? StepAction.Delete : null));
+        Add(ObjectKind.Product, scale.Products, i => Life(ObjectKind.Product, i, children: 0, updates: random.Next(0, 4), end: random.NextDouble() < 0.2 ? StepAction.Delete : null));
+        Add(ObjectKind.Price, scale.Prices, i => Life(ObjectKind.Price, i, children: 0, updates: random.Next(0, 4), end: random.NextDouble() < 0.1 ? StepAction.Delete : null));
+        Add(ObjectKind.Subscription, scale.Subscriptions, i => Life(
             ObjectKind.Subscription, i, children: random.NextDouble() < 0.2 ? random.Next(11, 26) : random.Next(1, 6), updates: random.Next(1, 5),
             end: random.NextDouble() < 0.3 ? StepAction.Cancel : null));
-        Add(ObjectKind.Invoice, 100, i => InvoiceLife(i));
-        Add(ObjectKind.Charge, 80, i => ChargeLife(i));
-        Add(ObjectKind.Dispute, 30, i => Life(ObjectKind.Dispute, i, children: 0, updates: random.Next(0, 4), end: random.NextDouble() < 0.7 ? StepAction.Close : null));
-        Add(ObjectKind.CreditNote, 30, i => Life(ObjectKind.CreditNote, i, children: 0, updates: random.Next(0, 3), end: random.NextDouble() < 0.3 ? StepAction.Void : null));
-        Add(ObjectKind.CheckoutSession, 40, i => SessionLife(i));
+        Add(ObjectKind.Invoice, scale.Invoices, i => InvoiceLife(i));
+        Add(ObjectKind.Charge, scale.Charges, i => ChargeLife(i));
+        Add(ObjectKind.Dispute, scale.Disputes, i => Life(ObjectKind.Dispute, i, children: 0, updates: random.Next(0, 4), end: random.NextDouble() < 0.7 ? StepAction.Close : null));
+        Add(ObjectKind.CreditNote, scale.CreditNotes, i => Life(ObjectKind.CreditNote, i, children: 0, updates: random.Next(0, 3), end: random.NextDouble() < 0.3 ? StepAction.Void : null));
+        Add(ObjectKind.CheckoutSession, scale.CheckoutSessions, i => SessionLife(i));
 
-        // The balance exists from the start (SimulatedAccount.SeedBeforeHistory); it only changes: 40 times, as
-        // 20 pairs spread over the whole history (one queue of 40 would be drained last, all in one second).
-        Add(ObjectKind.Balance, 20, _ => Enumerable.Range(0, 2).Select(_ => new HistoryStep(ObjectKind.Balance, 0, StepAction.Update)));
+        // The balance exists from the start (SimulatedAccount.SeedBeforeHistory); it only changes, in pairs spread
+        // over the whole history (one queue of 40 would be drained last, all in one second).
+        Add(ObjectKind.Balance, scale.BalanceChangePairs, _ => Enumerable.Range(0, 2).Select(_ => new HistoryStep(ObjectKind.Balance, 0, StepAction.Update)));
 
         var ticks = new List<HistoryStep[]>();
         while (lives.Count > 0)

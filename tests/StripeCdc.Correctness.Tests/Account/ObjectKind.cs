@@ -21,6 +21,9 @@ internal sealed record ObjectKind(string Name, string IdPrefix, string ListPath,
     /// <summary>The account balance: an object without an id, its account's singleton, keyed <c>balance</c> (SPEC §10).</summary>
     public static readonly ObjectKind Balance = new("balance", string.Empty, "/v1/balance", "balance", "balance");
 
+    /// <summary>The platform's Connect application, the object of <c>account.application.*</c> events; not one the scenario compares.</summary>
+    public static readonly ObjectKind Application = new("application", "ca", "/v1/applications", "account.application", "account");
+
     public static readonly IReadOnlyList<ObjectKind> All = [Customer, Product, Price, Subscription, Invoice, Charge, Dispute, CreditNote, CheckoutSession, Balance];
 
     /// <summary>A kind without ids: one object per account, read with one <c>GET</c>.</summary>

@@ -7,16 +7,22 @@ using StripeCdc.Testing;
 namespace StripeCdc.Correctness.Tests.Account;
 
 /// <summary>
-/// The fake Stripe account as the scenario changes it: each call changes an object (and its child list)
+/// A fake Stripe account as the scenario changes it: each call changes an object (and its child list)
 /// in the fake API the way Stripe would, then emits the event Stripe would send, stamped with the
-/// current second and listed in <c>/v1/events</c>. One caller at a time.
+/// current second and listed in <c>/v1/events</c>. One caller at a time. The platform's own account has
+/// no <paramref name="accountId"/>; a connected account's events carry its id as <c>account</c> (SPEC §12).
 /// </summary>
-internal sealed partial class SimulatedAccount(FakeStripeData data, TimeProvider time)
+internal sealed partial class SimulatedAccount(FakeStripeData data, TimeProvider time, string? accountId = null)
 {
     private const int EmbeddedChildren = 10;
     private readonly Dictionary<string, TrackedObject> _objects = new(StringComparer.Ordinal);
     private readonly List<StripeEvent> _events = [];
     private int _children;
+
+    /// <summary>The connected account's id; empty for the platform (its Postgres <c>account</c> column is <c>''</c> too).</summary>
+    public string AccountId { get; } = accountId ?? string.Empty;
+
+    public bool IsPlatform => AccountId.Length == 0;
 
     public IReadOnlyCollection<TrackedObject> Objects => _objects.Values;
 
@@ -51,7 +57,7 @@ internal sealed partial class SimulatedAccount(FakeStripeData data, TimeProvider
     }
 
     /// <summary>Puts a new object into the fake API (and tracks it) without emitting its event.</summary>
-    private TrackedObject Add(ObjectKind kind, int index, int children)
+    public TrackedObject Add(ObjectKind kind, int index, int children)
     {
         var id = kind.IdOf(index);
         var now = Now();
@@ -189,9 +195,10 @@ internal sealed partial class SimulatedAccount(FakeStripeData data, TimeProvider
     {
         var created = Now();
         var index = _events.Count;
-        var id = string.Create(CultureInfo.InvariantCulture, $"evt_sc{index:D6}");
-        var body = StripeObjects.Event(type, (dataObject ?? item.State).ToJsonString(), id, created, previousAttributes?.ToJsonString());
-        var stripeEvent = new StripeEvent(index, id, type, item, created, Encoding.UTF8.GetBytes(body));
+        // Event ids are unique over all accounts, as Stripe's are (the ledger knows an event by its id alone).
+        var id = string.Create(CultureInfo.InvariantCulture, $"evt_sc{EventIdTag}{index:D6}");
+        var body = StripeObjects.Event(type, (dataObject ?? item.State).ToJsonString(), id, created, previousAttributes?.ToJsonString(), accountId);
+        var stripeEvent = new StripeEvent(index, id, type, item, created, Encoding.UTF8.GetBytes(body), AccountId);
         item.EventTimes.Add(created);
         _events.Add(stripeEvent);
         data.Add("/v1/events", EventObject(stripeEvent, delivered: true));
@@ -314,6 +321,8 @@ internal sealed partial class SimulatedAccount(FakeStripeData data, TimeProvider
         "dispute" or "credit_note" or "checkout.session" => PaymentTemplate(kind, id),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind.Name, null),
     };
+
+    private string EventIdTag => IsPlatform ? string.Empty : AccountId[^6..];
 
     private long Now() => time.GetUtcNow().ToUnixTimeSeconds();
 }

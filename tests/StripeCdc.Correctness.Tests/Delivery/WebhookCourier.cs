@@ -6,7 +6,7 @@ using StripeCdc.Testing;
 namespace StripeCdc.Correctness.Tests.Delivery;
 
 /// <summary>
-/// Delivers the account's events to every endpoint the way Stripe's webhooks misbehave (SPEC §11):
+/// Delivers the platform's events — its own and its connected accounts' (SPEC §12) — to every endpoint the way Stripe's webhooks misbehave (SPEC §11):
 /// some twice, some late (held back until a newer event of the same object went out), and during an
 /// outage not at all — after it Stripe retries some failed deliveries and gives up on the others,
 /// which the Events API then lists with <c>delivery_success=false</c>. Outside an outage a failed
@@ -23,7 +23,7 @@ internal sealed class WebhookCourier : IDisposable
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly IReadOnlyList<WebhookEndpoint> _endpoints;
-    private readonly SimulatedAccount _account;
+    private readonly ConnectPlatform _platform;
     private readonly Random _random;
     private readonly HttpClient _client;
     private readonly Lock _gate = new();
@@ -31,14 +31,14 @@ internal sealed class WebhookCourier : IDisposable
     private readonly Dictionary<string, int> _newestDelivered = new(StringComparer.Ordinal);
     private readonly List<Delivery> _failedInOutage = [];
     private readonly ConcurrentDictionary<string, byte> _undelivered = new(StringComparer.Ordinal);
-    private readonly HashSet<int> _countedLate = [];
+    private readonly HashSet<string> _countedLate = new(StringComparer.Ordinal);
     private int _pending;
     private bool _outage;
 
-    public WebhookCourier(IReadOnlyList<WebhookEndpoint> endpoints, SimulatedAccount account, Random random)
+    public WebhookCourier(IReadOnlyList<WebhookEndpoint> endpoints, ConnectPlatform platform, Random random)
     {
         _endpoints = endpoints;
-        _account = account;
+        _platform = platform;
         _random = random;
         _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -177,7 +177,7 @@ internal sealed class WebhookCourier : IDisposable
             {
                 var key = Key(delivery);
                 var newest = _newestDelivered.GetValueOrDefault(key, -1);
-                if (newest > delivery.Event.Index && _countedLate.Add(delivery.Event.Index))
+                if (newest > delivery.Event.Index && _countedLate.Add(delivery.Event.Id))
                 {
                     Interlocked.Increment(ref Figures.Late);
                 }
@@ -248,7 +248,7 @@ internal sealed class WebhookCourier : IDisposable
         Interlocked.Increment(ref Figures.Dropped);
         if (_undelivered.TryAdd(delivery.Event.Id, 0))
         {
-            _account.MarkUndelivered(delivery.Event);
+            _platform.AccountOf(delivery.Event.Account).MarkUndelivered(delivery.Event);
         }
     }
 
@@ -269,7 +269,8 @@ internal sealed class WebhookCourier : IDisposable
         }
     }
 
-    private static string Key(Delivery delivery) => delivery.Endpoint.Name + "|" + delivery.Event.Object.Id;
+    /// <summary>One object of one account at one endpoint: the same id in two accounts is two objects.</summary>
+    private static string Key(Delivery delivery) => delivery.Endpoint.Name + "|" + delivery.Event.Account + "|" + delivery.Event.Object.Id;
 
     /// <summary>One event to one endpoint; <see cref="Copy"/> is the duplicate Stripe sends besides it.</summary>
     private sealed record Delivery(StripeEvent Event, WebhookEndpoint Endpoint, bool RetriedAfterOutage, bool Copy = false, int Attempt = 1);

@@ -10,13 +10,17 @@ namespace StripeCdc.Correctness.Tests.Deployment;
 /// <summary>
 /// One deployment of the connector as production runs it: the webhook ingest and the snapshot /
 /// reconciliation worker, each its own process, writing to one sink, reading the fake Stripe API with
-/// the same source settings (<c>has_more</c> completion and tie revalidation need its key).
+/// the same source settings (<c>has_more</c> completion and tie revalidation need its key), as a Stripe
+/// Connect platform's endpoint.
 /// </summary>
 internal sealed class SinkDeployment : IDisposable
 {
     public const string Secret = "whsec_scenario_3kQ8mV2xP7rT";
     private const string AdminToken = "scenario-admin-token";
     private const string ApiKey = "scenario-connector-key";
+
+    // Under the connect-header sabotage every account's backfill reads the platform's objects: minutes, not seconds.
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
     private readonly Dictionary<string, string> _settings;
     private readonly Uri _ingestAddress = new($"http://127.0.0.1:{FreePort()}");
     private readonly Uri _workerAddress = new($"http://127.0.0.1:{FreePort()}");
@@ -68,6 +72,10 @@ internal sealed class SinkDeployment : IDisposable
         }
 
         kafka.CreateTopic(prefix + "flags", partitions: 1);
+
+        // Where the ingest leaves a new connected account's backfill request for the worker (ConnectBackfillNewAccounts).
+        settings["StripeCdc:ConnectAccounts:Topic"] = prefix + "connect_accounts";
+        kafka.CreateTopic(prefix + "connect_accounts", partitions: 1);
         return new SinkDeployment("kafka", settings);
     }
 
@@ -103,22 +111,86 @@ internal sealed class SinkDeployment : IDisposable
         await _ingestProcess.WaitHealthyAsync(TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>Starts a snapshot of the scenario's resources and returns its id.</summary>
-    public async Task<string> StartSnapshotAsync()
+    /// <summary>
+    /// Starts a snapshot of the scenario's resources — the platform's own, or with <paramref name="accounts"/>
+    /// (<c>["all"]</c>) its connected accounts' — and returns its id. While another snapshot covers the same
+    /// accounts (the worker's own backfill of accounts it saw first) it tries again.
+    /// </summary>
+    public async Task<string> StartSnapshotAsync(string[]? accounts = null)
     {
-        using var response = await _worker.PostAsJsonAsync("/snapshots", new { resources = SnapshotResources.Where(r => !_notSnapshotted.Contains(r)).ToArray() });
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return response.StatusCode == HttpStatusCode.Accepted
-            ? body.GetProperty("id").GetString()!
-            : throw new InvalidOperationException($"{Name}: the snapshot did not start: {body}");
+        var deadline = DateTime.UtcNow + JobTimeout;
+        while (true)
+        {
+            using var response = await _worker.PostAsJsonAsync("/snapshots", new { resources = SnapshotResources.Where(r => !_notSnapshotted.Contains(r)).ToArray(), accounts });
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return body.GetProperty("id").GetString()!;
+            }
+
+            if (!body.ToString().Contains("already running", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{Name}: the snapshot did not start: {body}");
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     public Task<JsonElement> WaitSnapshotAsync(string id) => WaitJobAsync($"/snapshots/{id}");
 
-    /// <summary>Reconciles every event since <paramref name="from"/> and waits for the run to finish.</summary>
-    public async Task<JsonElement> ReconcileAsync(DateTimeOffset from)
+    /// <summary>Waits until a <c>--accounts all</c> snapshot has listed the platform's connected accounts.</summary>
+    public async Task WaitAccountsListedAsync(string id)
     {
-        using var response = await _worker.PostAsJsonAsync("/reconciliations", new { from });
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            var job = await _worker.GetFromJsonAsync<JsonElement>($"/snapshots/{id}");
+            if (job.GetProperty("state").GetString() is "Completed" or "Failed" or "Cancelled"
+                || (job.TryGetProperty("accounts", out var accounts) && accounts.ValueKind == JsonValueKind.Object && accounts.GetProperty("total").GetInt32() > 0))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{Name}: snapshot {id} did not list the connected accounts in 2 minutes.");
+    }
+
+    /// <summary>
+    /// Waits until the snapshots the worker started by itself (not one of <paramref name="started"/>: new connected
+    /// accounts' backfills, SPEC §12, <c>ConnectBackfillNewAccounts</c>) have ended and one of them, completed, read
+    /// <paramref name="account"/>. Returns how many there were, their objects, and that account's backfill, or null
+    /// when none read it in time (its objects from before it connected are then missing from the sink).
+    /// </summary>
+    public async Task<(int Backfills, long Objects, JsonElement? OfAccount)> WaitBackfillsAsync(IReadOnlyCollection<string> started, string account, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var jobs = await _worker.GetFromJsonAsync<JsonElement>("/snapshots");
+            var backfills = jobs.EnumerateArray().Where(j => !started.Contains(j.GetProperty("id").GetString()!)).ToList();
+            var ended = backfills.All(j => j.GetProperty("state").GetString() is not ("Pending" or "Running"));
+            JsonElement? ofAccount = backfills.FirstOrDefault(j => j.GetProperty("state").GetString() == "Completed" && Requested(j).Contains(account));
+            if ((ended && ofAccount is { ValueKind: JsonValueKind.Object }) || DateTime.UtcNow > deadline)
+            {
+                return (backfills.Count, backfills.Sum(j => j.GetProperty("objects").GetInt64()), ofAccount is { ValueKind: JsonValueKind.Object } ? ofAccount : null);
+            }
+
+            await Task.Delay(200);
+        }
+
+        static IEnumerable<string?> Requested(JsonElement job) =>
+            job.TryGetProperty("accounts", out var accounts) && accounts.ValueKind == JsonValueKind.Object && accounts.TryGetProperty("requested", out var requested)
+                ? requested.EnumerateArray().Select(a => a.GetString())
+                : [];
+    }
+
+    /// <summary>Reconciles every event of the platform, or of one connected account, since <paramref name="from"/> and waits for the run to finish.</summary>
+    public async Task<JsonElement> ReconcileAsync(DateTimeOffset from, string? account = null)
+    {
+        using var response = await _worker.PostAsJsonAsync("/reconciliations", new { from, account });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return response.StatusCode == HttpStatusCode.Accepted
             ? await WaitJobAsync($"/reconciliations/{body.GetProperty("id").GetString()}")
@@ -147,7 +219,7 @@ internal sealed class SinkDeployment : IDisposable
 
     private async Task<JsonElement> WaitJobAsync(string path)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        var deadline = DateTime.UtcNow + JobTimeout;
         while (DateTime.UtcNow < deadline)
         {
             var job = await _worker.GetFromJsonAsync<JsonElement>(path);
@@ -165,7 +237,7 @@ internal sealed class SinkDeployment : IDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{Name}: {path} did not finish in 2 minutes.");
+        throw new TimeoutException($"{Name}: {path} did not finish in {JobTimeout.TotalMinutes} minutes.");
     }
 
     private static Dictionary<string, string> Common(string stripeApiBase, string topicPrefix) => new()
@@ -177,6 +249,10 @@ internal sealed class SinkDeployment : IDisposable
         ["StripeCdc:Sources:default:FanOutFields"] = "invoice.lines,charge.refunds,subscription.items",
         ["StripeCdc:Sources:default:StripeApiKey"] = "sk_test_scenario51Hn2kLwYp",
         ["StripeCdc:Sources:default:StripeApiBase"] = stripeApiBase,
+
+        // A Connect platform's endpoint (SPEC §12); an account first seen mid-run is backfilled by itself.
+        ["StripeCdc:Sources:default:Connect"] = "true",
+        ["StripeCdc:Sources:default:ConnectBackfillNewAccounts"] = "true",
         ["StripeCdc:Admin:Token"] = AdminToken,
         ["StripeCdc:Snapshot:CheckpointStore"] = "File",
         ["StripeCdc:Snapshot:CheckpointFolder"] = Path.Combine(Path.GetTempPath(), "stripecdc-scenario", Guid.NewGuid().ToString("N")),

@@ -9,13 +9,14 @@ namespace StripeCdc.Correctness.Tests.Verification;
 /// The state a Kafka consumer computes from the topics (SPEC §11): per key the record with the latest
 /// <c>_event_created</c>, ties by offset, deletes applied (a subscription's cancellation is not one); a parent's children are the fan-out records of
 /// that record's event. Objects whose latest second holds two different events cannot be ordered by a
-/// consumer: they are left out and counted.
+/// consumer: they are left out and counted. A connected account's records are keyed <c>{"account","id"}</c>
+/// (SPEC §12): the account is part of the object's identity.
 /// </summary>
 internal static class KafkaSinkState
 {
-    public static (Dictionary<(string Table, string Id), ObservedObject> Objects, HashSet<(string Table, string Id)> Unorderable) Read(string bootstrapServers, string prefix)
+    public static (Dictionary<ObjectKey, ObservedObject> Objects, HashSet<ObjectKey> Unorderable) Read(string bootstrapServers, string prefix)
     {
-        var children = new Dictionary<(string Parent, string EventId), Dictionary<string, (JsonObject Data, bool Truncated)>>();
+        var children = new Dictionary<(string Account, string Parent, string EventId), Dictionary<string, (JsonObject Data, bool Truncated)>>();
         foreach (var table in SinkDeployment.ChildTables)
         {
             foreach (var record in ReadTopic(bootstrapServers, prefix + table))
@@ -23,7 +24,7 @@ internal static class KafkaSinkState
                 var key = JsonNode.Parse(record.Message.Key)!;
                 var (data, truncated) = ConnectorFields.Strip(JsonNode.Parse(record.Message.Value)!.AsObject().DeepClone().AsObject());
                 var eventId = JsonNode.Parse(record.Message.Value)!["_ctx_event_id"]!.GetValue<string>();
-                var parent = (key["id"]!.GetValue<string>(), eventId);
+                var parent = (AccountOf(key), key["id"]!.GetValue<string>(), eventId);
                 if (!children.TryGetValue(parent, out var set))
                 {
                     children[parent] = set = new(StringComparer.Ordinal);
@@ -33,21 +34,21 @@ internal static class KafkaSinkState
             }
         }
 
-        var objects = new Dictionary<(string, string), ObservedObject>();
-        var unorderable = new HashSet<(string, string)>();
+        var objects = new Dictionary<ObjectKey, ObservedObject>();
+        var unorderable = new HashSet<ObjectKey>();
         foreach (var table in SinkDeployment.ParentTables)
         {
             var byKey = ReadTopic(bootstrapServers, prefix + table)
                 .Where(r => r.Message.Value is not null)
-                .Select(r => (Id: JsonNode.Parse(r.Message.Key)!["id"]!.GetValue<string>(), Json: JsonNode.Parse(r.Message.Value)!.AsObject(), Offset: r.Offset.Value))
-                .GroupBy(r => r.Id, StringComparer.Ordinal);
+                .Select(r => (Key: KeyOf(table, JsonNode.Parse(r.Message.Key)!), Json: JsonNode.Parse(r.Message.Value)!.AsObject(), Offset: r.Offset.Value))
+                .GroupBy(r => r.Key);
             foreach (var records in byKey)
             {
                 var latest = records.Max(r => Created(r.Json));
                 var top = records.Where(r => Created(r.Json) == latest).ToList();
                 if (top.Select(r => r.Json["_event_id"]!.GetValue<string>()).Distinct(StringComparer.Ordinal).Count() > 1)
                 {
-                    unorderable.Add((table, records.Key));
+                    unorderable.Add(records.Key);
                     continue;
                 }
 
@@ -58,9 +59,8 @@ internal static class KafkaSinkState
                 var deleted = winner.Json["__deleted"]?.GetValue<bool>() == true
                     && winner.Json["_event_type"]?.GetValue<string>() != "customer.subscription.deleted";
                 var (data, _) = ConnectorFields.Strip(winner.Json);
-                var set = children.GetValueOrDefault((records.Key, eventId));
-                objects[(table, records.Key)] = new ObservedObject(
-                    table,
+                var set = children.GetValueOrDefault((records.Key.Account, records.Key.Id, eventId));
+                objects[records.Key] = new ObservedObject(
                     records.Key,
                     deleted,
                     data,
@@ -71,6 +71,11 @@ internal static class KafkaSinkState
 
         return (objects, unorderable);
     }
+
+    private static ObjectKey KeyOf(string table, JsonNode key) => new(AccountOf(key), table, key["id"]!.GetValue<string>());
+
+    /// <summary>The key's <c>account</c>; <c>''</c> for the platform's own objects, whose keys have none.</summary>
+    private static string AccountOf(JsonNode key) => key["account"]?.GetValue<string>() ?? string.Empty;
 
     /// <summary><c>_event_created</c> in Unix seconds (a number, or an ISO 8601 string).</summary>
     private static long Created(JsonObject value) => value["_event_created"]!.GetValueKind() == JsonValueKind.Number

@@ -19,5 +19,8 @@ internal enum MismatchKind
     Extra,
 }
 
-/// <summary>One difference: which kind, where, and enough detail to look into it.</summary>
-internal sealed record Mismatch(MismatchKind Kind, string Table, string Id, string Detail);
+/// <summary>One difference: which kind, where (account, table, id), and enough detail to look into it.</summary>
+internal sealed record Mismatch(MismatchKind Kind, ObjectKey Key, string Detail)
+{
+    public override string ToString() => $"{Kind} {Key}: {Detail}";
+}

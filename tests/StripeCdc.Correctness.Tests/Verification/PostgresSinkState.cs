@@ -4,49 +4,49 @@ using StripeCdc.Correctness.Tests.Deployment;
 
 namespace StripeCdc.Correctness.Tests.Verification;
 
-/// <summary>The Postgres sink's state tables (SPEC §10), read as a SQL user would.</summary>
+/// <summary>The Postgres sink's state tables (SPEC §10), read as a SQL user would, each row under its <c>account</c> (SPEC §12).</summary>
 internal static class PostgresSinkState
 {
-    public static async Task<(Dictionary<(string Table, string Id), ObservedObject> Objects, List<Mismatch> Orphans, int Revalidated)> ReadAsync(string connectionString)
+    public static async Task<(Dictionary<ObjectKey, ObservedObject> Objects, List<Mismatch> Orphans, int Revalidated)> ReadAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        var children = new Dictionary<string, Dictionary<string, (JsonObject Data, bool Truncated)>>(StringComparer.Ordinal);
+        var children = new Dictionary<(string Account, string Parent), Dictionary<string, (JsonObject Data, bool Truncated)>>();
         foreach (var table in SinkDeployment.ChildTables)
         {
-            await foreach (var row in RowsAsync(connection, $"SELECT parent_id, id, data::text FROM stripe.{table}"))
+            await foreach (var row in RowsAsync(connection, $"SELECT account, parent_id, id, data::text FROM stripe.{table}"))
             {
-                var (data, truncated) = ConnectorFields.Strip(JsonNode.Parse(row.GetString(2))!.AsObject());
-                if (!children.TryGetValue(row.GetString(0), out var set))
+                var (data, truncated) = ConnectorFields.Strip(JsonNode.Parse(row.GetString(3))!.AsObject());
+                var parent = (row.GetString(0), row.GetString(1));
+                if (!children.TryGetValue(parent, out var set))
                 {
-                    children[row.GetString(0)] = set = new(StringComparer.Ordinal);
+                    children[parent] = set = new(StringComparer.Ordinal);
                 }
 
-                set[row.GetString(1)] = (data, truncated);
+                set[row.GetString(2)] = (data, truncated);
             }
         }
 
-        var objects = new Dictionary<(string, string), ObservedObject>();
+        var objects = new Dictionary<ObjectKey, ObservedObject>();
         var revalidated = 0;
         foreach (var table in SinkDeployment.ParentTables)
         {
-            await foreach (var row in RowsAsync(connection, $"SELECT id, data::text, deleted, event_id FROM stripe.{table}"))
+            await foreach (var row in RowsAsync(connection, $"SELECT account, id, data::text, deleted, event_id FROM stripe.{table}"))
             {
-                var id = row.GetString(0);
-                var (data, _) = ConnectorFields.Strip(JsonNode.Parse(row.GetString(1))!.AsObject());
-                children.Remove(id, out var set);
-                revalidated += row.GetString(3).StartsWith("revalidated:", StringComparison.Ordinal) ? 1 : 0;
-                objects[(table, id)] = new ObservedObject(
-                    table,
-                    id,
-                    row.GetBoolean(2),
+                var key = new ObjectKey(row.GetString(0), table, row.GetString(1));
+                var (data, _) = ConnectorFields.Strip(JsonNode.Parse(row.GetString(2))!.AsObject());
+                children.Remove((key.Account, key.Id), out var set);
+                revalidated += row.GetString(4).StartsWith("revalidated:", StringComparison.Ordinal) ? 1 : 0;
+                objects[key] = new ObservedObject(
+                    key,
+                    row.GetBoolean(3),
                     data,
                     set?.ToDictionary(c => c.Key, c => c.Value.Data, StringComparer.Ordinal) ?? [],
                     set?.Values.Any(c => c.Truncated) == true);
             }
         }
 
-        var orphans = children.SelectMany(p => p.Value.Keys.Select(id => new Mismatch(MismatchKind.Extra, "children", id, $"child of {p.Key}, which has no row"))).ToList();
+        var orphans = children.SelectMany(p => p.Value.Keys.Select(id => new Mismatch(MismatchKind.Extra, new ObjectKey(p.Key.Account, "children", id), $"child of {p.Key.Parent}, which has no row"))).ToList();
         return (objects, orphans, revalidated);
     }
 

@@ -7,9 +7,9 @@ internal static class StateComparison
 {
     /// <param name="skip">Objects the sink cannot be held to (a Kafka consumer cannot order same-second events).</param>
     public static List<Mismatch> Compare(
-        Dictionary<(string Table, string Id), ObservedObject> expected,
-        Dictionary<(string Table, string Id), ObservedObject> actual,
-        Func<(string Table, string Id), bool>? skip = null)
+        Dictionary<ObjectKey, ObservedObject> expected,
+        Dictionary<ObjectKey, ObservedObject> actual,
+        Func<ObjectKey, bool>? skip = null)
     {
         var mismatches = new List<Mismatch>();
         foreach (var (key, stripe) in expected)
@@ -21,7 +21,7 @@ internal static class StateComparison
 
             if (!actual.TryGetValue(key, out var sink))
             {
-                mismatches.Add(new(MismatchKind.Missing, key.Table, key.Id, stripe.Deleted ? "deleted in Stripe, never written" : "no row or record"));
+                mismatches.Add(new(MismatchKind.Missing, key, stripe.Deleted ? "deleted in Stripe, never written" : "no row or record"));
                 continue;
             }
 
@@ -29,7 +29,7 @@ internal static class StateComparison
             {
                 if (!sink.Deleted)
                 {
-                    mismatches.Add(new(MismatchKind.Resurrected, key.Table, key.Id, $"deleted in Stripe, alive in the sink (version {Version(sink.Data)})"));
+                    mismatches.Add(new(MismatchKind.Resurrected, key, $"deleted in Stripe, alive in the sink (version {Version(sink.Data)})"));
                 }
 
                 continue;
@@ -37,13 +37,13 @@ internal static class StateComparison
 
             if (sink.Deleted)
             {
-                mismatches.Add(new(MismatchKind.Stale, key.Table, key.Id, "alive in Stripe, deleted in the sink"));
+                mismatches.Add(new(MismatchKind.Stale, key, "alive in Stripe, deleted in the sink"));
                 continue;
             }
 
             if (FirstDifference(stripe.Data!, sink.Data!) is { } field)
             {
-                mismatches.Add(new(MismatchKind.Stale, key.Table, key.Id, $"'{field}' differs: Stripe version {Version(stripe.Data)}, sink version {Version(sink.Data)}"));
+                mismatches.Add(new(MismatchKind.Stale, key, $"'{field}' differs: Stripe version {Version(stripe.Data)}, sink version {Version(sink.Data)}"));
             }
 
             if (stripe.Children is { } children)
@@ -54,34 +54,34 @@ internal static class StateComparison
 
         foreach (var key in actual.Keys.Where(k => !expected.ContainsKey(k)))
         {
-            mismatches.Add(new(MismatchKind.Extra, key.Table, key.Id, "not an object of that table in Stripe"));
+            mismatches.Add(new(MismatchKind.Extra, key, "not an object of that account and table in Stripe"));
         }
 
         return mismatches;
     }
 
-    private static void CompareChildren((string Table, string Id) parent, Dictionary<string, JsonObject> stripe, ObservedObject sink, List<Mismatch> mismatches)
+    private static void CompareChildren(ObjectKey parent, Dictionary<string, JsonObject> stripe, ObservedObject sink, List<Mismatch> mismatches)
     {
         var held = sink.Children ?? [];
         var missing = stripe.Keys.Count(id => !held.ContainsKey(id));
         if (sink.Truncated)
         {
-            mismatches.Add(new(MismatchKind.Truncated, parent.Table, parent.Id, $"children marked _fanout_truncated: {held.Count} of {stripe.Count}"));
+            mismatches.Add(new(MismatchKind.Truncated, parent, $"children marked _fanout_truncated: {held.Count} of {stripe.Count}"));
         }
         else if (missing > 0)
         {
-            mismatches.Add(new(MismatchKind.Missing, parent.Table, parent.Id, $"{missing} of {stripe.Count} children missing"));
+            mismatches.Add(new(MismatchKind.Missing, parent, $"{missing} of {stripe.Count} children missing"));
         }
 
         foreach (var (id, child) in held)
         {
             if (!stripe.TryGetValue(id, out var expected))
             {
-                mismatches.Add(new(MismatchKind.Extra, parent.Table, parent.Id, $"child {id} is not in Stripe's list"));
+                mismatches.Add(new(MismatchKind.Extra, parent, $"child {id} is not in Stripe's list"));
             }
             else if (FirstDifference(expected, child) is { } field)
             {
-                mismatches.Add(new(MismatchKind.Stale, parent.Table, parent.Id, $"child {id}: '{field}' differs"));
+                mismatches.Add(new(MismatchKind.Stale, parent, $"child {id}: '{field}' differs"));
             }
         }
     }
