@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StripeCdc.Checkpoints;
 
@@ -13,8 +12,6 @@ namespace StripeCdc.Snapshot.Checkpoints;
 /// </summary>
 internal sealed class FileCheckpointStore(IOptions<SnapshotOptions> options) : ICheckpointStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async ValueTask<ResourceCheckpoint?> LoadAsync(string source, string resource, CancellationToken cancellationToken)
     {
         var path = PathOf(source, resource);
@@ -23,23 +20,11 @@ internal sealed class FileCheckpointStore(IOptions<SnapshotOptions> options) : I
             return null;
         }
 
-        await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<ResourceCheckpoint>(stream, Json, cancellationToken);
+        return await JsonStateFile.ReadAsync<ResourceCheckpoint>(path, cancellationToken);
     }
 
-    public async ValueTask SaveAsync(string source, ResourceCheckpoint checkpoint, CancellationToken cancellationToken)
-    {
-        var path = PathOf(source, checkpoint.Resource);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            await JsonSerializer.SerializeAsync(stream, checkpoint, Json, cancellationToken);
-            stream.Flush(flushToDisk: options.Value.FlushCheckpoints);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public ValueTask SaveAsync(string source, ResourceCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        JsonStateFile.WriteAsync(PathOf(source, checkpoint.Resource), checkpoint, options.Value.FlushCheckpoints, cancellationToken);
 
     public IEnumerable<(string Source, ResourceCheckpoint Checkpoint)> LoadAll()
     {
@@ -72,7 +57,7 @@ internal sealed class FileCheckpointStore(IOptions<SnapshotOptions> options) : I
     {
         foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
         {
-            var checkpoint = JsonSerializer.Deserialize<ResourceCheckpoint>(File.ReadAllBytes(file), Json);
+            var checkpoint = JsonStateFile.Read<ResourceCheckpoint>(file);
             if (checkpoint is not null)
             {
                 yield return (scope, checkpoint);

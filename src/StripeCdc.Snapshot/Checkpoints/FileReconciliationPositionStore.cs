@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StripeCdc.Checkpoints;
 
@@ -12,7 +11,6 @@ namespace StripeCdc.Snapshot.Checkpoints;
 internal sealed class FileReconciliationPositionStore(IOptions<SnapshotOptions> options) : IReconciliationPositionStore
 {
     private const string FolderName = "reconciliation";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async ValueTask<IReadOnlyList<ReconciliationPosition>> LoadAllAsync(CancellationToken cancellationToken)
     {
@@ -27,8 +25,7 @@ internal sealed class FileReconciliationPositionStore(IOptions<SnapshotOptions> 
         {
             foreach (var file in Directory.EnumerateFiles(folder, "acct_*.json"))
             {
-                await using var stream = File.OpenRead(file);
-                if (await JsonSerializer.DeserializeAsync<ReconciliationPosition>(stream, Json, cancellationToken) is { } position)
+                if (await JsonStateFile.ReadAsync<ReconciliationPosition>(file, cancellationToken) is { } position)
                 {
                     positions.Add(position);
                 }
@@ -46,14 +43,6 @@ internal sealed class FileReconciliationPositionStore(IOptions<SnapshotOptions> 
         }
 
         var path = Path.Combine(options.Value.CheckpointFolder, position.Source, FolderName, position.Account + ".json");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            await JsonSerializer.SerializeAsync(stream, position, Json, cancellationToken);
-            stream.Flush(flushToDisk: options.Value.FlushCheckpoints);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        await JsonStateFile.WriteAsync(path, position, options.Value.FlushCheckpoints, cancellationToken);
     }
 }
