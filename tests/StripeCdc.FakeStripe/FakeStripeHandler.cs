@@ -85,7 +85,7 @@ internal sealed class FakeStripeHandler(FakeStripeData data, TimeProvider time)
                 429 => await RateLimitedAsync(context),
                 >= 500 => await ErrorAsync(context, fault.Status, "api_error", "An unknown error occurred (injected)."),
                 403 => await ErrorAsync(context, 403, "invalid_request_error", "The provided key does not have the required permissions for this endpoint."),
-                404 => await ErrorAsync(context, 404, "invalid_request_error", "No such object (injected).", "resource_missing"),
+                404 => await ErrorAsync(context, 404, "invalid_request_error", "No such object (injected).", fault.Code),
                 _ => await ErrorAsync(context, fault.Status, "invalid_request_error", "Injected failure."),
             };
         }

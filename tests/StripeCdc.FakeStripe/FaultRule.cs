@@ -9,8 +9,9 @@ public sealed class FaultRule
     private int _seen;
     private int _remaining;
 
-    public FaultRule(int status, int count, string? pathPrefix = null, int every = 1, bool? shouldRetry = null, TimeSpan? retryAfter = null)
+    public FaultRule(int status, int count, string? pathPrefix = null, int every = 1, bool? shouldRetry = null, TimeSpan? retryAfter = null, string? code = null)
     {
+        Code = code;
         RetryAfter = retryAfter;
         Status = status;
         _remaining = count;
@@ -20,6 +21,9 @@ public sealed class FaultRule
     }
 
     public int Status { get; }
+
+    /// <summary>The error's <c>code</c> (<c>resource_missing</c> for "no such object"), or null for none: a 404 without it is "no such URL".</summary>
+    public string? Code { get; }
 
     public string? PathPrefix { get; }
 

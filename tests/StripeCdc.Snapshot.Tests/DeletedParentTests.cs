@@ -19,7 +19,7 @@ public sealed class DeletedParentTests(KafkaFixture kafka)
         await using var stripe = await FakeStripeServer.StartAsync();
         var customers = FakeStripeSeeder.Seed(stripe.Data, "customer", 40);
         FakeStripeSeeder.Seed(stripe.Data, "payment_method", 230);
-        stripe.Faults.Add(new FaultRule(404, 1, $"/v1/customers/{customers[5]}/payment_methods"));
+        stripe.Faults.Add(new FaultRule(404, 1, $"/v1/customers/{customers[5]}/payment_methods", code: "resource_missing"));
         using var harness = new SnapshotHarness(stripe, kafka);
 
         var job = await harness.SnapshotAsync("payment_method");
